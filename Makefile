@@ -1,0 +1,41 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORTAL := $(BIN)/portal
+
+.PHONY: run test install db demo serve bench clean
+
+run: install demo ## install, migrate, load the demo, serve on http://127.0.0.1:5000
+	$(PORTAL) serve
+
+test: install ## the whole test suite (browser tests too when chromium is installed)
+	$(BIN)/pytest -n 2 --dist loadgroup -q
+
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+db: install
+	$(PORTAL) init-db
+
+demo: db
+	$(PORTAL) load-demo
+
+serve: install
+	$(PORTAL) serve
+
+bench: install ## benchmarks; figures go in the README
+	$(BIN)/python bench/ingest.py
+
+clean:
+	rm -rf $(VENV) node_modules data portal/static/gen

@@ -1,0 +1,84 @@
+"""The Flask application factory: each subsystem hangs itself on the app with `init_app`."""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask, g, request
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from portal.catalog.access import ADMIN, ANONYMOUS, Viewer
+from portal.catalog.tablestore import TableStore
+from portal.config import Config, load_config
+from portal.db import make_engine, make_session_factory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Portal:
+    """What every request needs, built once per process."""
+    config: Config
+    engine: Engine
+    sessions: sessionmaker[Session]
+    store: TableStore
+
+    @classmethod
+    def from_config(cls, config: Config) -> Portal:
+        engine = make_engine(config.database_url, echo=config.get("database", "echo"))
+        store = TableStore(config.tables_dir,
+                           row_group_size=config.get("tables", "row_group_size"))
+        return cls(config, engine, make_session_factory(engine), store)
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or load_config()
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                static_folder=str(ROOT / "portal" / "static"))
+    app.config["SECRET_KEY"] = config.get("web", "secret_key") or secrets.token_hex(32)
+    app.config["MAX_CONTENT_LENGTH"] = config.get("ingest", "max_upload_mb") * 1024 * 1024
+    app.extensions["portal"] = Portal.from_config(config)
+
+    from portal.web import assets, filters, home, datasets, organisations, errors
+    for module in (assets, filters, errors, home, datasets, organisations):
+        module.init_app(app)
+
+    app.before_request(_open_request)
+    app.teardown_request(_close_session)
+    return app
+
+
+def portal_state() -> Portal:
+    from flask import current_app
+    return current_app.extensions["portal"]
+
+
+def db() -> Session:
+    """The request's database session, opened on first use."""
+    if "db" not in g:
+        g.db = portal_state().sessions()
+    return g.db
+
+
+def _open_request() -> None:
+    g.viewer = _viewer_from_request()
+
+
+def _viewer_from_request() -> Viewer:
+    token = portal_state().config.get("admin", "token")
+    supplied = request.headers.get("X-Portal-Admin-Token", "")
+    if token and supplied and secrets.compare_digest(token, supplied):
+        return ADMIN
+    return ANONYMOUS
+
+
+def current_viewer() -> Viewer:
+    return g.get("viewer", ANONYMOUS)
+
+
+def _close_session(_exc) -> None:
+    session = g.pop("db", None)
+    if session is not None:
+        session.close()

@@ -1,0 +1,179 @@
+"""The `portal` command (also `python -m portal`)."""
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from portal.config import ConfigError, example_toml, load_config
+
+
+class Context:
+    """Built lazily so that `portal --help` needs no database."""
+
+    def __init__(self, config_path: str | None):
+        self.config_path = config_path
+        self._portal = None
+
+    @property
+    def config(self):
+        return self.portal.config
+
+    @property
+    def portal(self):
+        if self._portal is None:
+            from portal.app import Portal
+            self._portal = Portal.from_config(load_config(self.config_path))
+        return self._portal
+
+
+pass_context = click.make_pass_decorator(Context)
+
+
+@click.group(help="Seoul public-data portal: catalog, ingest and web server.\n\n"
+                  "Configuration: config.toml (or --config), overridable by PORTAL_SECTION__KEY "
+                  "environment variables; see config.example.toml.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="Path of the configuration file (default: ./config.toml when present).")
+@click.option("-v", "--verbose", is_flag=True, help="Log progress details.")
+@click.pass_context
+def cli(ctx, config_path, verbose):
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    ctx.obj = Context(config_path)
+
+
+@cli.command("init-db", help="Create the metadata database or migrate it to the newest "
+                             "schema (Alembic), and add the built-in organisations.")
+@pass_context
+def init_db(ctx: Context):
+    from portal.catalog.organisations import seed_organisations
+    from portal.db import migrate
+    migrate(ctx.config.database_url)
+    with ctx.portal.sessions.begin() as session:
+        added = seed_organisations(session)
+    click.echo(f"database ready: {_safe_url(ctx.config.database_url)}"
+               f" ({added} organisations added)")
+
+
+@cli.command("load-demo", help="Load the bundled demo: the 8,212 Seoul Open Data Plaza "
+                               "catalog entries and the real tables in sample_data/. Loads "
+                               "nothing twice; a second run only checks.")
+@pass_context
+def load_demo(ctx: Context):
+    from portal.demo import load_demo as run
+    report = run(ctx.portal, progress=_progress)
+    click.echo(report.summary())
+
+
+@cli.command(help="Serve the portal (development server; use gunicorn in production: "
+                  "gunicorn 'portal.app:create_app()').")
+@click.option("--host", help="Listen address (default from [web] host).")
+@click.option("--port", type=int, help="Port (default from [web] port).")
+@click.option("--debug", is_flag=True, help="Reload on code changes and show debug pages.")
+@pass_context
+def serve(ctx: Context, host, port, debug):
+    from portal.app import create_app
+    app = create_app(ctx.config)
+    app.run(host=host or ctx.config.get("web", "host"), port=port or ctx.config.get("web", "port"),
+            debug=debug, threaded=True)
+
+
+@cli.command(help="Ingest a table file (CSV, XLSX, XLS, JSON) into a dataset. Creates the "
+                  "dataset when it does not exist, otherwise adds a table version (none when "
+                  "the content is unchanged).")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dataset", "slug", required=True, help="Dataset slug, e.g. seoul-cctv-by-gu.")
+@click.option("--title", help="Korean title (required for a new dataset).")
+@click.option("--title-en", help="English title.")
+@click.option("--description", help="Korean description.")
+@click.option("--keyword", "keywords", multiple=True, help="Keyword (repeat for several).")
+@click.option("--theme", help="One of the 12 Seoul fields, e.g. 인구/가구, 교통, 안전, or 기타.")
+@click.option("--kind", help="file, openapi, stats or standard.")
+@click.option("--licence", help="KOGL-1 … KOGL-4, KOGL-0, UNRESTRICTED, OTHER, UNKNOWN.")
+@click.option("--update-cycle", help="daily, weekly, monthly, quarterly, half-yearly, "
+                                     "yearly, irregular, realtime, none.")
+@click.option("--owner", help="Owner organisation slug (see `portal orgs`).")
+@click.option("--visibility", type=click.Choice(["public", "internal"]))
+@click.option("--source", help="Source system (default: upload).")
+@click.option("--source-id", help="Identifier at the source, e.g. OA-12615.")
+@click.option("--sheet", help="Sheet name of an Excel file (default: the data sheet).")
+@pass_context
+def ingest(ctx: Context, file: Path, slug: str, sheet, **options):
+    from portal.catalog import datasets
+    from portal.catalog.errors import IngestError
+    from portal.catalog.ingest import ingest_file
+    fields = _dataset_fields(options)
+    max_bytes = ctx.config.get("ingest", "max_upload_mb") * 1024 * 1024
+    try:
+        with ctx.portal.sessions.begin() as session:
+            if "owner" in fields:
+                fields["owner_org_id"] = datasets.organisation_by_slug(
+                    session, fields.pop("owner")).id
+            dataset = datasets.get_by_slug(session, slug)
+            if dataset is None:
+                fields.setdefault("title_ko", file.stem)
+                dataset = datasets.create_dataset(session, slug, **fields)
+            elif fields:
+                datasets.update_dataset(session, dataset, **fields)
+            outcome = ingest_file(session, ctx.portal.store, dataset, file,
+                                  max_bytes=max_bytes, sheet=sheet)
+    except (IngestError, datasets.DatasetError) as exc:
+        raise click.ClickException(str(exc)) from None
+    version = outcome.version
+    state = "new version" if outcome.created else "unchanged, no new version"
+    click.echo(f"{slug}: version {version.number} ({state}); {version.row_count:,} rows, "
+               f"{version.column_count} columns")
+
+
+def _dataset_fields(options: dict) -> dict:
+    names = {"title": "title_ko", "title_en": "title_en", "description": "description_ko",
+             "keywords": "keywords", "theme": "theme", "kind": "kind", "licence": "licence",
+             "update_cycle": "update_cycle", "owner": "owner", "visibility": "visibility",
+             "source": "source", "source_id": "source_id"}
+    fields = {names[key]: value for key, value in options.items() if value}
+    if "keywords" in fields:
+        fields["keywords"] = list(fields["keywords"])
+    return fields
+
+
+@cli.command(help="List organisations with their slugs and codes.")
+@pass_context
+def orgs(ctx: Context):
+    from portal.catalog import queries
+    with ctx.portal.sessions() as session:
+        for org in queries.organisations(session):
+            depth = len(org.ancestors())
+            codes = " ".join(f"{c.code_system}={c.code}" for c in org.codes)
+            click.echo(f"{'  ' * depth}{org.slug:<28} {org.name_ko} {codes}")
+
+
+@cli.command("config-example", help="Print config.example.toml, generated from the declared "
+                                    "settings.")
+def config_example():
+    click.echo(example_toml(), nl=False)
+
+
+def _progress(items, label: str, length: int | None = None):
+    """A progress bar on a terminal, nothing in logs and CI."""
+    return click.progressbar(items, label=label, length=length, file=sys.stderr,
+                             show_pos=True)
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def main():
+    try:
+        cli(prog_name="portal")
+    except ConfigError as exc:
+        click.echo(f"configuration error: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

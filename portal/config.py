@@ -1,0 +1,186 @@
+"""Configuration declared as data: every key has a type, a default and help text.
+
+Values come from, in order of precedence: `PORTAL_SECTION__KEY` environment variables,
+`config.toml` (path in `PORTAL_CONFIG`, else `./config.toml` when present), the defaults below.
+`config.example.toml` is generated from this declaration (`portal config-example`), and a test
+fails when the two disagree, so no key goes undocumented.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    section: str
+    key: str
+    type: type
+    default: Any
+    help: str
+
+    @property
+    def env_name(self) -> str:
+        return f"PORTAL_{self.section.upper()}__{self.key.upper()}"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("data", "dir", str, "data",
+            "Folder holding everything the embedded default keeps on disk: the SQLite "
+            "catalog, the Parquet table store, original files and the search index. "
+            "A relative path is taken from the current directory."),
+    Setting("database", "url", str, "",
+            "SQLAlchemy URL of the metadata database. Empty: a SQLite file "
+            "`catalog.sqlite3` in the data folder. Production: "
+            "postgresql+psycopg://user@host:5432/portal"),
+    Setting("database", "echo", bool, False,
+            "Log every SQL statement (debugging only)."),
+    Setting("tables", "dir", str, "",
+            "Folder of the Parquet table store and the original files. Empty: "
+            "`tables` in the data folder."),
+    Setting("tables", "row_group_size", int, 65536,
+            "Rows per Parquet row group; a preview reads only the first group, so a "
+            "dataset page stays fast however large the table."),
+    Setting("ingest", "max_upload_mb", int, 200,
+            "Largest file the ingest path accepts, in megabytes."),
+    Setting("web", "host", str, "127.0.0.1",
+            "Address `portal serve` listens on."),
+    Setting("web", "port", int, 5000,
+            "Port `portal serve` listens on."),
+    Setting("web", "secret_key", str, "",
+            "Flask secret key for sessions and forms. Empty: a random key per process "
+            "(sessions do not survive a restart). Set it in production."),
+    Setting("web", "preview_rows", int, 50,
+            "Rows shown in a dataset page's preview."),
+    Setting("admin", "token", str, "",
+            "Token that lets a request act as an administrator (sees internal datasets, "
+            "may upload) until accounts exist. Empty: no administrator access. Pass it "
+            "as the `X-Portal-Admin-Token` header."),
+    Setting("demo", "dir", str, "sample_data",
+            "Folder of the bundled demo sources loaded by `portal load-demo`."),
+)
+
+
+class ConfigError(ValueError):
+    pass
+
+
+class Config:
+    """Resolved settings, read as `config.get("web", "port")`."""
+
+    def __init__(self, values: dict[tuple[str, str], Any], base_dir: Path):
+        self._values = values
+        self.base_dir = base_dir
+
+    def get(self, section: str, key: str) -> Any:
+        return self._values[(section, key)]
+
+    @property
+    def data_dir(self) -> Path:
+        return self._path(self.get("data", "dir"))
+
+    @property
+    def database_url(self) -> str:
+        url = self.get("database", "url")
+        if url:
+            return url
+        return f"sqlite:///{self.data_dir / 'catalog.sqlite3'}"
+
+    @property
+    def tables_dir(self) -> Path:
+        configured = self.get("tables", "dir")
+        return self._path(configured) if configured else self.data_dir / "tables"
+
+    @property
+    def demo_dir(self) -> Path:
+        return self._path(self.get("demo", "dir"))
+
+    def _path(self, value: str) -> Path:
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else self.base_dir / path
+
+
+def load_config(path: str | os.PathLike | None = None, *,
+                env: dict[str, str] | None = None,
+                overrides: dict[tuple[str, str], Any] | None = None) -> Config:
+    env = os.environ if env is None else env
+    path = Path(path or env.get("PORTAL_CONFIG") or "config.toml")
+    file_values: dict[str, dict[str, Any]] = {}
+    if path.exists():
+        with path.open("rb") as fh:
+            file_values = tomllib.load(fh)
+        _reject_unknown_keys(file_values, path)
+    values = {}
+    for setting in SETTINGS:
+        value = file_values.get(setting.section, {}).get(setting.key, setting.default)
+        if setting.env_name in env:
+            value = _parse_env(setting, env[setting.env_name])
+        values[(setting.section, setting.key)] = _check_type(setting, value)
+    values.update(overrides or {})
+    return Config(values, base_dir=Path.cwd())
+
+
+def _reject_unknown_keys(file_values: dict, path: Path) -> None:
+    known = {(s.section, s.key) for s in SETTINGS}
+    for section, keys in file_values.items():
+        if not isinstance(keys, dict):
+            raise ConfigError(f"{path}: [{section}] must be a table")
+        for key in keys:
+            if (section, key) not in known:
+                raise ConfigError(f"{path}: unknown setting [{section}] {key} "
+                                  "(see config.example.toml)")
+
+
+def _parse_env(setting: Setting, raw: str) -> Any:
+    if setting.type is bool:
+        lowered = raw.strip().lower()
+        if lowered in {"1", "true", "yes", "on"}:
+            return True
+        if lowered in {"0", "false", "no", "off", ""}:
+            return False
+        raise ConfigError(f"{setting.env_name}: expected true or false, got {raw!r}")
+    try:
+        return setting.type(raw)
+    except ValueError:
+        raise ConfigError(f"{setting.env_name}: expected {setting.type.__name__}, "
+                          f"got {raw!r}") from None
+
+
+def _check_type(setting: Setting, value: Any) -> Any:
+    if setting.type is int and isinstance(value, bool) or not isinstance(value, setting.type):
+        raise ConfigError(f"[{setting.section}] {setting.key}: expected "
+                          f"{setting.type.__name__}, got {value!r}")
+    return value
+
+
+def example_toml() -> str:
+    """The text of config.example.toml, generated from SETTINGS."""
+    lines = ["# Seoul public-data portal configuration.",
+             "# Copy to config.toml and change what you need; every key is optional.",
+             "# Any key can also be set as an environment variable PORTAL_SECTION__KEY,",
+             "# e.g. PORTAL_WEB__PORT=8000. Secrets (API keys) belong in the environment."]
+    section = None
+    for setting in SETTINGS:
+        if setting.section != section:
+            section = setting.section
+            lines += ["", f"[{section}]"]
+        lines += [f"# {line}" for line in _wrap(setting.help)]
+        lines.append(f"# env: {setting.env_name}")
+        lines.append(f"{setting.key} = {_toml_value(setting.default)}")
+    return "\n".join(lines) + "\n"
+
+
+def _wrap(text: str, width: int = 88) -> list[str]:
+    import textwrap
+    return textwrap.wrap(text, width)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(value)

@@ -1,0 +1,26 @@
+"""Static bundles built by Flask-Assets from our own files and pinned npm packages.
+
+Nothing is loaded from a CDN: front-end packages come from `package.json` (installed into
+node_modules by `make`), and the bundles are written under portal/static/gen.
+"""
+from __future__ import annotations
+
+from flask import Flask
+from flask_assets import Bundle, Environment
+
+from portal.app import ROOT
+
+NODE_MODULES = ROOT / "node_modules"
+
+
+def init_app(app: Flask) -> None:
+    env = Environment(app)
+    env.directory = app.static_folder
+    env.url = app.static_url_path
+    env.cache = False
+    env.manifest = False
+    env.append_path(app.static_folder)
+    env.append_path(str(NODE_MODULES))
+    env.register("css_portal", Bundle("css/portal.css", output="gen/portal.%(version)s.css"))
+    env.register("js_charts", Bundle("chart.js/dist/chart.umd.min.js",
+                                     output="gen/charts.%(version)s.js"))

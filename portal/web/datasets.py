@@ -1,0 +1,55 @@
+"""Dataset list and dataset pages. Everything shown comes from the catalog and the profile
+stored with the table version; only the preview reads the table, and only its first rows."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort, render_template, request, send_file
+
+from portal.app import current_viewer, db, portal_state
+from portal.catalog import queries
+from portal.catalog.models import Dataset, TableVersion
+
+bp = Blueprint("datasets", __name__, url_prefix="/datasets")
+
+LIST_FILTERS = {"theme": Dataset.theme, "kind": Dataset.kind, "source": Dataset.source}
+
+
+@bp.get("/")
+def index():
+    filters = {name: request.args[name] for name in LIST_FILTERS if request.args.get(name)}
+    page = max(request.args.get("page", 1, type=int), 1)
+    result = queries.list_datasets(db(), current_viewer(), q=request.args.get("q", ""),
+                                   filters=filters, page=page)
+    return render_template("datasets/index.html", result=result, filters=filters,
+                           q=request.args.get("q", ""))
+
+
+@bp.get("/<slug>")
+def show(slug: str):
+    session = db()
+    dataset = queries.get_dataset(session, current_viewer(), slug) or abort(404)
+    version = queries.latest_table_version(session, dataset)
+    preview = None
+    if version is not None:
+        rows = portal_state().config.get("web", "preview_rows")
+        preview = portal_state().store.head(version.parquet_key, rows)
+    queries.count_view(session, dataset)
+    session.commit()
+    return render_template("datasets/show.html", dataset=dataset, version=version,
+                           profile=version.profile if version else None, preview=preview,
+                           versions=queries.table_versions(session, dataset))
+
+
+@bp.get("/<slug>/versions/<int:version_id>/original")
+def original(slug: str, version_id: int):
+    """The file exactly as received, for any version."""
+    session = db()
+    dataset = queries.get_dataset(session, current_viewer(), slug) or abort(404)
+    version = session.get(TableVersion, version_id)
+    if version is None or version.dataset_id != dataset.id or not version.original_key:
+        abort(404)
+    return send_file(portal_state().store.path(version.original_key), as_attachment=True,
+                     download_name=version.original_filename or f"{slug}.{version.source_format}")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,76 @@
+"""Template filters: Korean number and date formatting, vocabulary labels."""
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+from portal.catalog import vocab
+
+SEOUL = ZoneInfo("Asia/Seoul")
+
+
+def korean_number(value, digits: int = 2) -> str:
+    """9594329 → '9,594,329'; 2.0699 → '2.07'; None/NaN → '–'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
+    return f"{int(value):,}"
+
+
+def korean_large(value) -> str:
+    """Large sums also as 억/만: 1234567890 → '12억 3,457만'."""
+    if value is None or abs(value) < 10_000:
+        return korean_number(value)
+    sign, value = ("-" if value < 0 else ""), abs(value)
+    eok, rest = divmod(round(value), 100_000_000)
+    man = round(rest / 10_000)
+    parts = [f"{eok:,}억"] if eok else []
+    if man:
+        parts.append(f"{man:,}만")
+    return sign + " ".join(parts)
+
+
+def korean_date(value) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        return value.astimezone(SEOUL).strftime("%Y-%m-%d")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def init_app(app: Flask) -> None:
+    app.add_template_filter(korean_number, "num")
+    app.add_template_filter(korean_large, "large")
+    app.add_template_filter(korean_date, "kdate")
+    app.add_template_filter(preview_cell, "cell")
+    app.add_template_filter(dict_without, "dict_without")
+    app.jinja_env.globals.update(
+        vocab=vocab, label=vocab.label,
+        theme_label=lambda code: vocab.label(vocab.THEMES, code),
+        kind_label=lambda code: vocab.label(vocab.KINDS, code),
+        licence_label=lambda code: vocab.label(vocab.LICENCES, code),
+        cycle_label=lambda code: vocab.label(vocab.UPDATE_CYCLES, code) or "–",
+    )
+
+
+def preview_cell(value) -> str:
+    """A table cell as a person reads it: blanks for missing, dates without midnight."""
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return "" if math.isnan(value) else korean_number(value, digits=6)
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d") if value.time() == datetime.min.time() \
+            else value.strftime("%Y-%m-%d %H:%M")
+    text = str(value)
+    return "" if text in {"nan", "NaT", "<NA>", "None"} else text
+
+
+def dict_without(mapping: dict, key: str) -> dict:
+    return {k: v for k, v in mapping.items() if k != key}

@@ -1,0 +1,29 @@
+"""Organisation pages: the hierarchy and each organisation's datasets."""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort, render_template, request
+
+from portal.app import current_viewer, db
+from portal.catalog import queries
+
+bp = Blueprint("organisations", __name__, url_prefix="/orgs")
+
+
+@bp.get("/")
+def index():
+    orgs = queries.organisations(db())
+    roots = [org for org in orgs if org.parent_id is None]
+    return render_template("organisations/index.html", roots=roots)
+
+
+@bp.get("/<slug>")
+def show(slug: str):
+    session = db()
+    org = queries.get_organisation(session, slug) or abort(404)
+    page = max(request.args.get("page", 1, type=int), 1)
+    result = queries.organisation_datasets(session, current_viewer(), org, page=page)
+    return render_template("organisations/show.html", org=org, result=result)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
