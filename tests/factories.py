@@ -6,6 +6,7 @@ import itertools
 import pandas as pd
 
 from portal.catalog.models import Dataset, Organisation, Resource, TableVersion
+from portal.catalog.profiles import compute_profile
 from portal.catalog.tablestore import TableStore
 
 _numbers = itertools.count(1)
@@ -46,7 +47,7 @@ def add_table_version(session, dataset, store: TableStore, frame=None):
     version = TableVersion(dataset=dataset, resource=resource, number=number,
                            content_hash=stored.content_hash, row_count=stored.row_count,
                            column_count=stored.column_count, parquet_key=stored.key,
-                           profile={"version": 1, "row_count": stored.row_count})
+                           profile=compute_profile(frame))
     session.add(version)
     session.flush()
     return version

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.catalog.access import Viewer, visibility_clause, visible_datasets
 from portal.catalog.models import Dataset, Organisation, Resource, TableVersion
@@ -101,6 +102,11 @@ def count_view(session: Session, dataset: Dataset) -> None:
     session.execute(update(Dataset).where(Dataset.id == dataset.id)
                     .values(view_count=Dataset.view_count + 1)
                     .execution_options(synchronize_session=False))
+    # The page shows the count including this view, without making the object dirty.
+    set_committed_value(dataset, "view_count", (dataset.view_count or 0) + 1)
+
+
+LIST_FILTER_FIELDS = ("theme", "kind", "source", "licence", "update_cycle", "owner_org_id")
 
 
 def list_datasets(session: Session, viewer: Viewer, *, q: str = "",
@@ -112,6 +118,8 @@ def list_datasets(session: Session, viewer: Viewer, *, q: str = "",
     """
     query = visible_datasets(viewer)
     for name, value in (filters or {}).items():
+        if name not in LIST_FILTER_FIELDS:
+            raise ValueError(f"cannot filter datasets by {name!r}")
         query = query.where(getattr(Dataset, name) == value)
     if q.strip():
         pattern = "%" + q.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"

@@ -19,8 +19,12 @@ def init_app(app: Flask) -> None:
     env.url = app.static_url_path
     env.cache = False
     env.manifest = False
+    # Fixed output names with the content hash as a query string: browsers refetch only
+    # when a bundle really changes.
+    env.versions = "hash"
+    env.url_expire = True
     env.append_path(app.static_folder)
     env.append_path(str(NODE_MODULES))
-    env.register("css_portal", Bundle("css/portal.css", output="gen/portal.%(version)s.css"))
+    env.register("css_portal", Bundle("css/portal.css", output="gen/portal.css"))
     env.register("js_charts", Bundle("chart.js/dist/chart.umd.min.js",
-                                     output="gen/charts.%(version)s.js"))
+                                     output="gen/charts.js"))

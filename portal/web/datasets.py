@@ -6,11 +6,11 @@ from flask import Blueprint, Flask, abort, render_template, request, send_file
 
 from portal.app import current_viewer, db, portal_state
 from portal.catalog import queries
-from portal.catalog.models import Dataset, TableVersion
+from portal.catalog.models import TableVersion
 
 bp = Blueprint("datasets", __name__, url_prefix="/datasets")
 
-LIST_FILTERS = {"theme": Dataset.theme, "kind": Dataset.kind, "source": Dataset.source}
+LIST_FILTERS = ("theme", "kind", "source", "licence", "update_cycle")
 
 
 @bp.get("/")

@@ -7,6 +7,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Flask
 
+import pandas as pd
+
+from models_std import semantics
 from portal.catalog import vocab
 
 SEOUL = ZoneInfo("Asia/Seoul")
@@ -51,7 +54,8 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(preview_cell, "cell")
     app.add_template_filter(dict_without, "dict_without")
     app.jinja_env.globals.update(
-        vocab=vocab, label=vocab.label,
+        vocab=vocab, label=vocab.label, coverage_names=coverage_names,
+        tag_label=lambda tag: TAG_LABELS.get(tag, tag or ""),
         theme_label=lambda code: vocab.label(vocab.THEMES, code),
         kind_label=lambda code: vocab.label(vocab.KINDS, code),
         licence_label=lambda code: vocab.label(vocab.LICENCES, code),
@@ -61,7 +65,7 @@ def init_app(app: Flask) -> None:
 
 def preview_cell(value) -> str:
     """A table cell as a person reads it: blanks for missing, dates without midnight."""
-    if value is None:
+    if value is None or value is pd.NaT or value is pd.NA:
         return ""
     if isinstance(value, float):
         return "" if math.isnan(value) else korean_number(value, digits=6)
@@ -70,6 +74,22 @@ def preview_cell(value) -> str:
             else value.strftime("%Y-%m-%d %H:%M")
     text = str(value)
     return "" if text in {"nan", "NaT", "<NA>", "None"} else text
+
+
+def coverage_names(codes) -> str:
+    """MOIS gu codes of a dataset's spatial coverage as names; 11000 is all of Seoul."""
+    names = []
+    for code in codes or []:
+        district = semantics.district_by_code(code, semantics.MOIS)
+        names.append(district.name_ko if district else
+                      semantics.SEOUL.name_ko if code == semantics.SEOUL.mois else code)
+    return ", ".join(names)
+
+
+# Semantic column tags as a person reads them (models_std.semantics owns the tags).
+TAG_LABELS = {"gu": "자치구", "dong": "행정동", "year": "연도", "month": "월", "date": "날짜",
+              "measure": "수치", "category": "범주", "lat": "위도", "lon": "경도",
+              "x": "X 좌표", "y": "Y 좌표", "code": "코드", "text": "텍스트", "id": "식별자"}
 
 
 def dict_without(mapping: dict, key: str) -> dict:

@@ -1,0 +1,404 @@
+"""The profile of a table version: computed once at ingest, stored as JSON beside it.
+
+Dataset pages and charts read only the profile, never the table. Its format is documented in
+docs/profiles.md (format version 1); the vocabulary (tags, gu, totals) is models_std.semantics.
+Everything is a groupby over the whole column, so a million rows profile in well under a second.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+from pandas.api import types as ptypes
+
+from models_std import semantics as sem
+from models_std.semantics import vocabulary
+
+PROFILE_VERSION = 1
+ROWS = "@rows"            # the series of row counts in by_gu / by_year / yearly_series
+TOP_CATEGORY_COLUMNS = 3
+TOP_VALUES = 10
+LAYOUT_LONG, LAYOUT_WIDE = "long", "wide_yearly"
+
+
+@dataclass
+class Measure:
+    """A measure: one column, or (wide yearly) one group of period columns."""
+    name: str
+    columns: list[str]
+    periods: list[str | None]           # period label per column (None: not a period column)
+    unit: str | None
+    additive: bool
+    wide: bool = False
+    total_of: str | None = None         # a total column: the wide measure it totals
+
+    def describe(self) -> dict:
+        return {"name": self.name, "columns": self.columns, "unit": self.unit,
+                "aggregate": "sum" if self.additive else "mean", "wide": self.wide,
+                "periods": [p for p in self.periods if p] or None, "total_of": self.total_of}
+
+
+def compute_profile(frame: pd.DataFrame) -> dict:
+    """The profile of a typed table (see docs/profiles.md); JSON-serialisable as returned."""
+    frame = _unique_names(frame)
+    tags = sem.tag_columns(frame)
+    scores = sem.total_row_scores(frame, tags)
+    body = (~sem.is_total(scores)).to_numpy()
+    measures, layout = _measures(tags)
+    numbers = _numbers(frame, measures)
+    gu, gu_info = _gu_dimension(frame, tags)
+    year, year_info = _year_dimension(frame, tags) if layout == LAYOUT_LONG else (None, None)
+    data, gu_body = numbers[body], (gu[body] if gu is not None else None)
+    year_body = year[body] if year is not None else None
+    by_gu = _by_gu(data, gu_body, measures) if gu is not None else {}
+    by_year = _by_year(data, year_body, measures)
+    year_info = _label_order(gu_info, year_info, by_gu, by_year, layout)
+    categories = [t.name for t in tags if t.tag == sem.CATEGORY and t.region_level is None]
+    profile = {
+        "version": PROFILE_VERSION,
+        "row_count": len(frame),
+        "total_row_count": int((~body).sum()),
+        "layout": layout,
+        "dimensions": {"gu": gu_info, "year": year_info},
+        "column_order": list(frame.columns),
+        "columns": _columns(frame, tags),
+        "measures": [m.describe() for m in measures],
+        "totals": {m.name: _total(data, m) for m in measures},
+        "source_totals": _source_totals(numbers, sem.grand_total_mask(scores).to_numpy(),
+                                        measures),
+        "by_gu": by_gu,
+        "by_year": by_year,
+        "top_categories": _top_categories(frame.loc[body, categories], data, measures),
+        "yearly_series": _yearly_series(data, gu_body, year_body, measures, by_year)
+        if gu is not None else {},
+        "notes": _notes(tags),
+    }
+    return json_safe(profile)
+
+
+# ---------------------------------------------------------------- what is measured
+
+def _unique_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """Column names as distinct strings (JSON keys); duplicates get " (2)", " (3)"."""
+    seen: dict[str, int] = {}
+    names = []
+    for column in frame.columns:
+        name = str(column)
+        seen[name] = seen.get(name, 0) + 1
+        names.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return frame.set_axis(names, axis=1) if names != list(frame.columns) else frame
+
+
+def _measures(tags: list[sem.ColumnTag]) -> tuple[list[Measure], str]:
+    measure_tags = [t for t in tags if t.tag == sem.MEASURE]
+    groups: dict[str, list[sem.ColumnTag]] = {}
+    for tag in measure_tags:
+        if tag.measure is not None:
+            groups.setdefault(tag.measure, []).append(tag)
+    wide = {name: group for name, group in groups.items() if len(group) >= 2}
+    layout = LAYOUT_WIDE if wide else LAYOUT_LONG
+    column_names = {t.name for t in tags}
+    measures: list[Measure] = []
+    for tag in measure_tags:
+        if tag.measure in wide:
+            if tag is wide[tag.measure][0]:
+                measures.append(_wide_measure(tag.measure, wide[tag.measure], column_names))
+            continue
+        measures.append(Measure(tag.name, [tag.name], [tag.year], tag.unit, bool(tag.additive)))
+    wide_names = [m.name for m in measures if m.wide]
+    for measure in measures:
+        if measure.columns[0] in sem.total_columns(tags) and len(wide_names) == 1:
+            measure.total_of = wide_names[0]
+    return measures, layout
+
+
+def _wide_measure(name: str, group: list[sem.ColumnTag], column_names: set[str]) -> Measure:
+    headers = sorted((sem.parse_period_header(t.name) for t in group), key=lambda h: h.sort_key)
+    units = [t.unit for t in group if t.unit]
+    label = name if name not in column_names else f"{name} (연도별)"
+    return Measure(label, [h.column for h in headers], [h.label for h in headers],
+                   units[0] if units else None, all(t.additive for t in group), wide=True)
+
+
+def _numbers(frame: pd.DataFrame, measures: list[Measure]) -> pd.DataFrame:
+    """The measure columns as numbers (a text column of numbers is coerced, not trusted)."""
+    columns = {}
+    for name in dict.fromkeys(c for m in measures for c in m.columns):
+        series = frame[name]
+        if not ptypes.is_numeric_dtype(series.dtype) or ptypes.is_bool_dtype(series.dtype):
+            text = series.astype(str).str.replace(",", "", regex=False).str.strip()
+            series = pd.to_numeric(text, errors="coerce")
+        columns[name] = series
+    return pd.DataFrame(columns, index=frame.index)
+
+
+# ---------------------------------------------------------------- dimensions
+
+def _gu_dimension(frame: pd.DataFrame, tags: list[sem.ColumnTag]):
+    """Per row the Korean gu name (a categorical in MOIS order), from the first usable
+    gu column, else from 행정동 region codes; (None, None) when the table has no gu."""
+    usable = [t for t in tags if t.tag == sem.GU and t.code_system != sem.AMBIGUOUS]
+    usable += [t for t in tags if t.tag == sem.DONG and t.code_system in (sem.MOIS10, sem.MOIS8)]
+    if not usable:
+        return None, None
+    tag = usable[0]
+    # Resolve each distinct cell once and build the categorical from codes: a million
+    # rows cost one factorize, not a million lookups.
+    codes, uniques = pd.factorize(frame[tag.name], use_na_sentinel=True)
+    names = sem.gu_names(pd.Series(uniques, dtype=object), tag.code_system)
+    position = {name: i for i, name in enumerate(sem.GU_NAMES)}
+    gu_codes = np.append(names.map(lambda n: position.get(n, -1)).to_numpy(dtype="int64"), -1)
+    categorical = pd.Categorical.from_codes(gu_codes[codes], categories=list(sem.GU_NAMES),
+                                            ordered=True)
+    gu = pd.Series(categorical, index=frame.index)
+    return gu, {"column": tag.name, "code_system": tag.code_system, "via": tag.tag}
+
+
+def _year_dimension(frame: pd.DataFrame, tags: list[sem.ColumnTag]):
+    """Per row the year label ("2016"), from a year column or the best date column."""
+    years = [t for t in tags if t.tag == sem.YEAR]
+    if years:
+        return _year_labels(frame[years[0].name]), {"column": years[0].name, "source": "year"}
+    dates = [t for t in tags if t.tag == sem.DATE]
+    if not dates:
+        return None, None
+    best = max(dates, key=lambda t: _date_preference(t.name, frame[t.name]))
+    return _date_years(frame[best.name]), {"column": best.name, "source": "date"}
+
+
+def _date_preference(name: str, series: pd.Series) -> float:
+    # The licence or start date says when a row's event happened; 수정/갱신 dates do not.
+    score = float(series.notna().mean())
+    if vocabulary.has_hint(name, vocabulary.DATE_PREFERRED):
+        score += 0.5
+    if vocabulary.has_hint(name, vocabulary.DATE_BOOKKEEPING):
+        score -= 0.5
+    return score
+
+
+def _year_labels(series: pd.Series) -> pd.Series:
+    if ptypes.is_numeric_dtype(series.dtype):
+        numbers = series
+    else:
+        numbers = pd.to_numeric(series.astype(str).str.extract(r"(\d{4})")[0], errors="coerce")
+    return _as_labels(numbers.where(numbers.between(1500, 2100)).round())
+
+
+def _date_years(series: pd.Series) -> pd.Series:
+    """Year of each date; sentinels such as 9999-12-31 (LOCALDATA 폐업일자) are missing."""
+    if ptypes.is_datetime64_any_dtype(series.dtype):
+        numbers = series.dt.year
+    elif ptypes.is_numeric_dtype(series.dtype):
+        numbers = series // 10000
+    else:
+        numbers = sem.map_distinct(
+            series, lambda u: sem.date_parts(u)["year"].to_numpy(), dtype="float64")
+    return _as_labels(numbers.where(numbers.between(1800, 2100)))
+
+
+def _as_labels(numbers: pd.Series) -> pd.Series:
+    labels = numbers.astype("Int64").astype("string")
+    return labels.astype(object).where(labels.notna(), None)
+
+
+def _label_order(gu_info, year_info, by_gu: dict, by_year: dict, layout: str):
+    """Key order is display order, but PostgreSQL JSONB does not keep it: state it in lists.
+    Returns the year dimension (a wide table's years come from its headers)."""
+    if gu_info is not None:
+        gu_info["labels"] = [g for g in sem.GU_NAMES if any(g in s for s in by_gu.values())]
+    if by_year:
+        year_info = year_info or {"source": "columns" if layout == LAYOUT_WIDE else "headers"}
+        year_info["labels"] = sorted({y for s in by_year.values() for y in s},
+                                     key=sem.period_sort_key)
+    return year_info
+
+
+# ---------------------------------------------------------------- figures
+
+def _per_column(numbers: pd.DataFrame, measure: Measure) -> pd.Series:
+    """Sum (mean, for ratios) of each of a measure's columns."""
+    values = numbers[measure.columns]
+    return values.sum(min_count=1) if measure.additive else values.mean()
+
+
+def _total(numbers: pd.DataFrame, measure: Measure):
+    # A ratio has no grand total: the mean of 25 gu ratios is not the city's ratio.
+    if not measure.additive:
+        return None
+    return numbers[measure.columns].sum(min_count=1).sum(min_count=1)
+
+
+def _source_totals(numbers: pd.DataFrame, grand: np.ndarray, measures: list[Measure]) -> dict:
+    if not grand.any():
+        return {}
+    rows = numbers[grand]
+    totals = {}
+    for m in measures:
+        if m.additive:
+            totals[m.name] = rows[m.columns].sum(min_count=1).sum(min_count=1)
+        else:  # a ratio is stated, not summed: only a single total row states it
+            totals[m.name] = rows[m.columns[0]].iloc[0] if len(rows) == 1 else None
+    return totals
+
+
+def _grouped(numbers: pd.DataFrame, keys, measures: list[Measure]) -> dict[str, pd.Series]:
+    """Per measure, its value per group (one groupby over all measure columns)."""
+    grouped = numbers.groupby(keys, observed=True, sort=True)
+    sums, means = grouped.sum(min_count=1), None
+    if not all(m.additive for m in measures):
+        means = grouped.mean()
+    result = {}
+    for m in measures:
+        table = sums if m.additive else means
+        part = table[m.columns]
+        result[m.name] = part.sum(axis=1, min_count=1) if m.additive else part.mean(axis=1)
+    result[ROWS] = grouped.size()
+    return result
+
+
+def _by_gu(numbers: pd.DataFrame, gu: pd.Series, measures: list[Measure]) -> dict:
+    # The caller passes data rows only: total rows never count, and the city has no gu.
+    return {name: series.to_dict() for name, series in _grouped(numbers, gu, measures).items()}
+
+
+def _by_year(numbers: pd.DataFrame, year: pd.Series | None, measures: list[Measure]) -> dict:
+    result = {}
+    grouped = _grouped(numbers, year, measures) if year is not None else {}
+    for m in measures:
+        if m.wide or (m.periods[0] is not None and m.name not in grouped):
+            sums = _per_column(numbers, m)
+            result[m.name] = {p: sums[c] for c, p in zip(m.columns, m.periods)}
+        elif m.name in grouped:
+            result[m.name] = grouped[m.name].to_dict()
+    if ROWS in grouped:
+        result[ROWS] = grouped[ROWS].to_dict()
+    return result
+
+
+def _yearly_series(numbers, gu, year, measures, by_year) -> dict:
+    """Per measure the Seoul series and one series per gu (where a gu dimension exists)."""
+    series: dict = {}
+    if year is not None:
+        grouped = _grouped(numbers, [gu, year], measures)
+        for name, values in grouped.items():
+            if name in by_year:
+                per_gu: dict = {}
+                for (g, y), value in values.items():
+                    per_gu.setdefault(g, {})[y] = value
+                series[name] = {"seoul": by_year[name], "by_gu": per_gu}
+    wide_or_period = [m for m in measures if m.name in by_year and m.name not in series]
+    if wide_or_period:
+        sums = numbers.groupby(gu, observed=True, sort=True)
+        table = sums.sum(min_count=1)
+        means = sums.mean() if not all(m.additive for m in wide_or_period) else None
+        for m in wide_or_period:
+            part = table if m.additive else means
+            per_gu = {g: {p: row[c] for c, p in zip(m.columns, m.periods)}
+                      for g, row in part[m.columns].iterrows()}
+            series[m.name] = {"seoul": by_year[m.name], "by_gu": per_gu}
+    return series
+
+
+def _top_categories(frame: pd.DataFrame, numbers: pd.DataFrame,
+                    measures: list[Measure]) -> list[dict]:
+    """Up to 3 category columns: their 10 most frequent values, rows and measure sums."""
+    result = []
+    for name in frame.columns:
+        column = frame[name]
+        counts = column.value_counts(dropna=True)
+        if len(counts) < 2:
+            continue
+        top = counts.head(TOP_VALUES)
+        keys = column.where(column.isin(top.index))
+        sums = _grouped(numbers, keys, measures) if measures else {}
+        values = [{"value": str(value), "rows": count,
+                   "sums": {m.name: sums[m.name].get(value) for m in measures if m.additive}}
+                  for value, count in top.items()]
+        result.append({"column": name, "distinct": len(counts), "values": values})
+        if len(result) == TOP_CATEGORY_COLUMNS:
+            break
+    return result
+
+
+# ---------------------------------------------------------------- columns
+
+def _columns(frame: pd.DataFrame, tags: list[sem.ColumnTag]) -> dict:
+    columns = {}
+    for tag in tags:
+        series = frame[tag.name]
+        info = {k: val for k, val in tag.as_dict().items() if k != "name"}
+        info["missing"] = int(_missing(series).sum())
+        info["distinct"] = int(series.nunique(dropna=True))
+        info["min"], info["max"] = _range(series, tag)
+        columns[tag.name] = info
+    return columns
+
+
+def _missing(series: pd.Series) -> pd.Series:
+    missing = series.isna()
+    if ptypes.is_string_dtype(series.dtype) and series.dtype != object:
+        missing |= series.str.strip().eq("").fillna(False)  # a blank cell is not a value
+    return missing
+
+
+def _range(series: pd.Series, tag: sem.ColumnTag):
+    if ptypes.is_bool_dtype(series.dtype):
+        return None, None
+    if ptypes.is_datetime64_any_dtype(series.dtype):
+        return _iso_timestamp(series.min()), _iso_timestamp(series.max())
+    if ptypes.is_numeric_dtype(series.dtype):
+        return series.min(), series.max()
+    if tag.tag == sem.DATE:
+        parts = sem.map_distinct(
+            series, lambda u: _iso_dates(sem.date_parts(u)), dtype=object).dropna()
+        return (parts.min(), parts.max()) if len(parts) else (None, None)
+    if tag.tag == sem.MEASURE or tag.tag in (sem.LAT, sem.LON, sem.X, sem.Y):
+        numbers = pd.to_numeric(series.astype(str).str.replace(",", "", regex=False),
+                                errors="coerce")
+        return numbers.min(), numbers.max()
+    return None, None
+
+
+def _iso_timestamp(value) -> str | None:
+    # A date column read as datetime64 shows as a date, like one read as text.
+    return None if pd.isna(value) else value.isoformat().removesuffix("T00:00:00")
+
+
+def _iso_dates(parts: pd.DataFrame) -> np.ndarray:
+    ok = parts.year.between(1800, 2100)  # 9999-12-31 is a sentinel, not a date
+    text = (parts.year.astype("Int64").astype(str) + "-" + parts.month.astype("Int64")
+            .astype(str).str.zfill(2) + "-" + parts.day.astype("Int64").astype(str).str.zfill(2))
+    return text.where(ok, None).to_numpy(dtype=object)
+
+
+def _notes(tags: list[sem.ColumnTag]) -> list[str]:
+    notes = []
+    for tag in tags:
+        if tag.code_system == sem.AMBIGUOUS:
+            notes.append(f"column {tag.name!r}: every code is valid both as a MOIS and as a "
+                         "KOSTAT gu code, so the gu are not named; by_gu is left out")
+    return notes
+
+
+# ---------------------------------------------------------------- JSON
+
+def json_safe(value):
+    """Plain JSON types only: str keys, int/float/None (NaN → None), lists, ISO dates."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(v) for v in value]
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return None if not math.isfinite(value) else float(value)
+    if isinstance(value, (pd.Timestamp, datetime, date)):
+        return value.isoformat()
+    return value if isinstance(value, str) else str(value)
