@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import Flask, g, request
@@ -24,6 +25,23 @@ class Portal:
     engine: Engine
     sessions: sessionmaker[Session]
     store: TableStore
+    _search: object = field(default=None, repr=False)
+    _search_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def search(self):
+        """The configured search backend, opened on first use (commands that never search
+        need neither the index nor its client)."""
+        with self._search_lock:
+            if self._search is None:
+                from portal.searching import open_backend
+                self._search = open_backend(self.config)
+            return self._search
+
+    def close(self) -> None:
+        if self._search is not None:
+            self._search.close()
+        self.engine.dispose()
 
     @classmethod
     def from_config(cls, config: Config) -> Portal:
@@ -33,16 +51,18 @@ class Portal:
         return cls(config, engine, make_session_factory(engine), store)
 
 
-def create_app(config: Config | None = None) -> Flask:
-    config = config or load_config()
+def create_app(config: Config | None = None, portal: Portal | None = None) -> Flask:
+    """The web application; pass `portal` to share one with the caller (tests, the CLI)."""
+    config = portal.config if portal else (config or load_config())
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(ROOT / "portal" / "static"))
     app.config["SECRET_KEY"] = config.get("web", "secret_key") or secrets.token_hex(32)
     app.config["MAX_CONTENT_LENGTH"] = config.get("ingest", "max_upload_mb") * 1024 * 1024
-    app.extensions["portal"] = Portal.from_config(config)
+    app.extensions["portal"] = portal or Portal.from_config(config)
 
-    from portal.web import assets, filters, home, datasets, organisations, errors
-    for module in (assets, filters, errors, home, datasets, organisations):
+    from portal.web import (assets, ckan, datasets, errors, filters, home, organisations,
+                            search)
+    for module in (assets, filters, errors, home, search, datasets, organisations, ckan):
         module.init_app(app)
 
     app.before_request(_open_request)

@@ -66,6 +66,7 @@ def load_demo(ctx: Context):
     from portal.demo import load_demo as run
     report = run(ctx.portal, progress=_progress)
     click.echo(report.summary())
+    _drain(ctx)
 
 
 @cli.command(help="Serve the portal (development server; use gunicorn in production: "
@@ -76,7 +77,9 @@ def load_demo(ctx: Context):
 @pass_context
 def serve(ctx: Context, host, port, debug):
     from portal.app import create_app
-    app = create_app(ctx.config)
+    from portal.sync import start_drainer
+    app = create_app(portal=ctx.portal)
+    start_drainer(ctx.portal, ctx.config.get("search", "drain_interval"))
     app.run(host=host or ctx.config.get("web", "host"), port=port or ctx.config.get("web", "port"),
             debug=debug, threaded=True)
 
@@ -126,6 +129,44 @@ def ingest(ctx: Context, file: Path, slug: str, sheet, **options):
     state = "new version" if outcome.created else "unchanged, no new version"
     click.echo(f"{slug}: version {version.number} ({state}); {version.row_count:,} rows, "
                f"{version.column_count} columns")
+    _drain(ctx)
+
+
+@cli.command(help="Apply pending catalog changes (the outbox) to the search index.")
+@pass_context
+def sync(ctx: Context):
+    _drain(ctx)
+
+
+@cli.command(help="Maintain the search index: --rebuild recreates it from the database and "
+                  "swaps it in atomically; --check compares database and index and reports "
+                  "drift (with --repair, fixes it).")
+@click.option("--rebuild", is_flag=True, help="Recreate the whole index from the database.")
+@click.option("--check", "check_only", is_flag=True, help="Report drift between database "
+                                                          "and index.")
+@click.option("--repair", is_flag=True, help="With --check: index what is missing or stale, "
+                                             "delete what should not be there.")
+@pass_context
+def index(ctx: Context, rebuild, check_only, repair):
+    from portal import sync as syncing
+    if rebuild:
+        count = syncing.rebuild(ctx.portal.sessions, ctx.portal.search)
+        click.echo(f"index rebuilt: {count:,} datasets")
+    if check_only or repair:
+        report = syncing.check(ctx.portal.sessions, ctx.portal.search, repair=repair)
+        click.echo(report.summary())
+        if not report.clean and not repair:
+            raise SystemExit(1)
+    if not (rebuild or check_only or repair):
+        _drain(ctx)
+
+
+def _drain(ctx: Context) -> None:
+    from portal import sync as syncing
+    report = syncing.drain(ctx.portal.sessions, ctx.portal.search, batch_size=5000)
+    if report.entries:
+        click.echo(f"search index: {report.indexed:,} indexed, {report.deleted:,} removed "
+                   f"({report.entries:,} changes)")
 
 
 def _dataset_fields(options: dict) -> dict:

@@ -55,6 +55,21 @@ SETTINGS: tuple[Setting, ...] = (
             "(sessions do not survive a restart). Set it in production."),
     Setting("web", "preview_rows", int, 50,
             "Rows shown in a dataset page's preview."),
+    Setting("search", "backend", str, "whoosh",
+            "Search backend: `whoosh` (embedded, on local disk) or `elasticsearch`."),
+    Setting("search", "dir", str, "",
+            "Folder of the Whoosh index. Empty: `index` in the data folder."),
+    Setting("search", "synonyms", str, "",
+            "Synonym list operators may edit (one group per line, `=` between words). Empty: "
+            "the list shipped in indexer/synonyms.txt."),
+    Setting("search", "elasticsearch_url", str, "",
+            "Elasticsearch URL (with `backend = \"elasticsearch\"`), e.g. "
+            "http://localhost:9200. Credentials belong in PORTAL_SEARCH__ELASTICSEARCH_URL."),
+    Setting("search", "elasticsearch_index", str, "portal-datasets",
+            "Name of the Elasticsearch alias searched; rebuilds create a new index behind it."),
+    Setting("search", "drain_interval", float, 2.0,
+            "Seconds between outbox drains of the drainer that `portal serve` runs in the "
+            "background (0 turns it off; then run `portal sync` or `portal scheduler`)."),
     Setting("admin", "token", str, "",
             "Token that lets a request act as an administrator (sees internal datasets, "
             "may upload) until accounts exist. Empty: no administrator access. Pass it "
@@ -93,6 +108,11 @@ class Config:
     def tables_dir(self) -> Path:
         configured = self.get("tables", "dir")
         return self._path(configured) if configured else self.data_dir / "tables"
+
+    @property
+    def index_dir(self) -> Path:
+        configured = self.get("search", "dir")
+        return self._path(configured) if configured else self.data_dir / "index"
 
     @property
     def demo_dir(self) -> Path:
@@ -150,7 +170,10 @@ def _parse_env(setting: Setting, raw: str) -> Any:
 
 
 def _check_type(setting: Setting, value: Any) -> Any:
-    if setting.type is int and isinstance(value, bool) or not isinstance(value, setting.type):
+    if setting.type is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if setting.type in (int, float) and isinstance(value, bool) \
+            or not isinstance(value, setting.type):
         raise ConfigError(f"[{setting.section}] {setting.key}: expected "
                           f"{setting.type.__name__}, got {value!r}")
     return value

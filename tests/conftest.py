@@ -80,7 +80,7 @@ def config(database_url, tmp_path):
 def portal(config):
     state = Portal.from_config(config)
     yield state
-    state.engine.dispose()
+    state.close()
 
 
 @pytest.fixture
@@ -99,11 +99,10 @@ def seeded(portal):
 
 
 @pytest.fixture
-def app(config, portal):
-    app = create_app(config)
+def app(portal):
+    app = create_app(portal=portal)
     app.config["TESTING"] = True
-    yield app
-    app.extensions["portal"].engine.dispose()
+    return app
 
 
 @pytest.fixture

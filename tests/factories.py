@@ -25,7 +25,7 @@ def make_dataset(session, *, slug=None, title_ko=None, internal=False, owner=Non
                  with_table=False, store: TableStore | None = None, frame=None, **fields):
     n = next(_numbers)
     slug = slug or f"dataset-{n}"
-    dataset = Dataset(slug=slug, source=fields.pop("source", "test"),
+    dataset = Dataset(slug=slug, source=fields.pop("source", "upload"),
                       source_id=fields.pop("source_id", slug),
                       title_ko=title_ko or f"테스트 데이터 {n}",
                       visibility="internal" if internal else "public",

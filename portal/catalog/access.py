@@ -15,6 +15,9 @@ from sqlalchemy.sql.elements import ColumnElement
 from portal.catalog.models import Dataset, Organisation
 
 PUBLIC = "public"
+# Every document carries it, so an administrator's search sees everything through the same
+# label filter as everyone else.
+ADMIN_LABEL = "admin"
 
 
 @dataclass(frozen=True)
@@ -26,7 +29,10 @@ class Viewer:
 
     @property
     def labels(self) -> frozenset[str]:
-        return frozenset({PUBLIC} | {org_label(org_id) for org_id in self.org_ids})
+        labels = {PUBLIC} | {org_label(org_id) for org_id in self.org_ids}
+        if self.is_admin:
+            labels.add(ADMIN_LABEL)
+        return frozenset(labels)
 
 
 ANONYMOUS = Viewer()
@@ -40,8 +46,9 @@ def org_label(org_id: int) -> str:
 def dataset_labels(dataset: Dataset) -> list[str]:
     """The labels a search document of this dataset carries."""
     if dataset.visibility == "public":
-        return [PUBLIC]
-    return [org_label(dataset.owner_org_id)] if dataset.owner_org_id else []
+        return [PUBLIC, ADMIN_LABEL]
+    # An internal dataset without an owner is seen by administrators only.
+    return ([org_label(dataset.owner_org_id)] if dataset.owner_org_id else []) + [ADMIN_LABEL]
 
 
 def visibility_clause(viewer: Viewer) -> ColumnElement[bool]:
@@ -60,7 +67,7 @@ def visible_datasets(viewer: Viewer) -> Select[tuple[Dataset]]:
 
 
 def can_see(viewer: Viewer, dataset: Dataset) -> bool:
-    return viewer.is_admin or bool(set(dataset_labels(dataset)) & viewer.labels)
+    return bool(set(dataset_labels(dataset)) & viewer.labels)
 
 
 def viewer_for_organisation(session: Session, org: Organisation) -> Viewer:

@@ -82,7 +82,8 @@ def clean_table_with_notes(frame: pd.DataFrame) -> CleanResult:
         columns[position], note = clean_column(str(name), frame.iloc[:, position])
         if note:
             notes[name] = note
-    cleaned = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)))
+    # Every column is already a new Series: copying them again would double the memory.
+    cleaned = pd.DataFrame(columns, index=pd.RangeIndex(len(frame)), copy=False)
     cleaned.columns = frame.columns
     return CleanResult(cleaned, notes)
 

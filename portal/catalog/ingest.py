@@ -7,11 +7,13 @@ catalog changes (a Parquet file written meanwhile is content-addressed and harml
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models_std import semantics
 from portal.catalog.cleaning import clean_table
 from portal.catalog.errors import IngestError
 from portal.catalog.models import Dataset, Resource, TableVersion, utcnow
@@ -57,6 +59,7 @@ def ingest_bytes(session: Session, store: TableStore, dataset: Dataset, data: by
         header_rows=raw.header_rows, profile=compute_profile(frame))
     session.add(version)
     _note_format(dataset, raw.format)
+    _fill_coverage(dataset, version.profile)
     dataset.modified_at = utcnow()
     session.flush()
     return IngestOutcome(dataset, version, created=True)
@@ -88,6 +91,20 @@ def _latest_version(session: Session, resource: Resource) -> TableVersion | None
         return None
     return session.scalar(select(TableVersion).where(TableVersion.resource_id == resource.id)
                           .order_by(TableVersion.number.desc()).limit(1))
+
+
+def _fill_coverage(dataset: Dataset, profile: dict) -> None:
+    """Spatial and temporal coverage from the table itself, where the metadata says none."""
+    dimensions = profile.get("dimensions") or {}
+    gu_labels = (dimensions.get("gu") or {}).get("labels") or []
+    if not dataset.spatial_coverage and gu_labels:
+        districts = [semantics.district_by_name(name) for name in gu_labels]
+        dataset.spatial_coverage = [d.mois for d in districts if d is not None]
+    years = sorted(int(label[:4]) for label in (dimensions.get("year") or {}).get("labels", [])
+                   if label[:4].isdigit())
+    if years and dataset.temporal_start is None and dataset.temporal_end is None:
+        dataset.temporal_start = date(years[0], 1, 1)
+        dataset.temporal_end = date(years[-1], 12, 31)
 
 
 def _note_format(dataset: Dataset, fmt: str) -> None:

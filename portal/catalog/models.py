@@ -190,3 +190,13 @@ class OutboxEntry(Base):
     change: Mapped[str] = mapped_column(String(10))  # upsert | delete
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(index=True)
+
+
+class SearchLogEntry(Base):
+    """One search typed by a person: the source of 인기검색어 (popular searches)."""
+    __tablename__ = "search_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    query: Mapped[str] = mapped_column(String(200), index=True)  # normalised: NFKC, lower
+    results: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

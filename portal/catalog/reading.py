@@ -4,9 +4,12 @@
 
 Formats come from the bytes first (OLE2 `D0 CF 11 E0` → XLS, ZIP `PK` → XLSX, `{`/`[` → JSON,
 otherwise CSV) and the extension second, so a `.csv` that is really a workbook still reads.
-Text is decoded as strict UTF-8 (BOM stripped), then strict CP949 (MOIS, data.go.kr and
-LOCALDATA files), and only then as charset-normalizer's best guess; the encoding used is
-reported. Stacked header rows (data.seoul.go.kr statistics, KOSIS downloads) are flattened
+Text is strict UTF-8 (BOM stripped) or else strict CP949 (MOIS, data.go.kr and LOCALDATA
+files), tried on the first 256 KB; pandas then decodes the whole CSV in that encoding,
+strictly, while it parses, so a 50 MB file is decoded once. If a later byte fails, the
+whole file is tried again, then charset-normalizer guesses - but only when neither strict
+try got through any non-ASCII text: a file that is CP949 up to a bad byte is an error naming
+that byte's offset and line, never a guess. The encoding used is reported. Stacked header rows (data.seoul.go.kr statistics, KOSIS downloads) are flattened
 into one name per column: levels joined with "_", merged cells filled across, repeated
 parts dropped (`인구` / `합계` / `계` → `인구_합계_계`, `기간` ×3 → `기간`).
 
@@ -127,32 +130,31 @@ def _head_encoding(data: bytes) -> _Text | None:
 def _decode(data: bytes, filename: str) -> tuple[str, str, bytes]:
     """(text, encoding, the text as UTF-8 bytes for pandas' C parser). UTF-16 (Excel's
     "Unicode text") fails both strict tries at its BOM and is charset-normalizer's to find."""
-    body, utf8_name = ((data[3:], "utf-8-sig") if data.startswith(codecs.BOM_UTF8)
-                       else (data, "utf-8"))
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    failures = {}  # encoding -> offset of its first bad byte
     try:
-        return body.decode("utf-8"), utf8_name, body
+        return data[bom:].decode("utf-8"), ("utf-8-sig" if bom else "utf-8"), data[bom:]
     except UnicodeDecodeError as exc:
-        utf8_error = exc
+        failures["UTF-8"] = bom + exc.start
     try:
         text = data.decode("cp949")
         return text, "cp949", text.encode("utf-8")
     except UnicodeDecodeError as exc:
-        cp949_error = exc
+        failures["CP949"] = exc.start
     # The encoding that got further is the one meant; where it fails, the file is damaged.
     # Only when neither got through any Korean text is it another encoding altogether.
-    furthest = max(utf8_error, cp949_error, key=lambda e: e.start)
-    if len(data[:furthest.start].translate(None, _ASCII)) < 32:
+    encoding, offset = max(failures.items(), key=lambda item: item[1])
+    if len(data[:offset].translate(None, _ASCII)) < 32:
         guess = charset_normalizer.from_bytes(data).best()
         if guess is not None and guess.encoding not in _IMPLAUSIBLE:
             text = str(guess)
             return text, guess.encoding, text.encode("utf-8")
-    line = data.count(b"\n", 0, furthest.start) + 1
+    line = data.count(b"\n", 0, offset) + 1
     raise IngestError(
-        f"cannot decode the text: byte 0x{data[furthest.start]:02X} at offset "
-        f"{furthest.start} (line {line}) is not valid {furthest.encoding.upper()}, and the "
-        "file is neither UTF-8 nor CP949/EUC-KR throughout; it may be damaged there or be in "
-        "another encoding. Save it again as UTF-8 (Excel: 'CSV UTF-8') and upload it again",
-        filename=filename, row=line)
+        f"cannot decode the text: byte 0x{data[offset]:02X} at offset {offset} (line {line}) "
+        f"is not valid {encoding}, and the file is neither UTF-8 nor CP949/EUC-KR throughout; "
+        "it may be damaged there or be in another encoding. Save it again as UTF-8 (Excel: "
+        "'CSV UTF-8') and upload it again", filename=filename, row=line)
 
 
 # --- CSV -----------------------------------------------------------------------------------
@@ -193,14 +195,7 @@ def _parse_csv_table(source: _Text, filename: str) -> RawTable:
         raise IngestError("the file has a header but no data rows", filename=filename,
                           row=header_end + 1)
     sample.columns = columns
-    dtypes = {}
-    for name in columns_to_read_as_text(sample):
-        values = sample[name].dropna()
-        if values.empty:  # as objects: cheaper than text, and later cells stay as written
-            dtypes[columns.index(name)] = object
-        elif _parser_would_type(values):
-            dtypes[columns.index(name)] = "str"
-    frame = _parse_csv(source, filename, dtype=dtypes, thousands=",", **options)
+    frame = _parse_csv(source, filename, dtype=_text_dtypes(sample), thousands=",", **options)
     frame.columns = columns
     frame = _drop_blank_tail(frame, len(names), filename, data_start)
     return RawTable(_drop_blank_columns(frame, names), "csv", source.encoding, header_rows,
@@ -210,7 +205,8 @@ def _parse_csv_table(source: _Text, filename: str) -> RawTable:
 def _top_records(head: str, cut: bool, sep: str, filename: str) -> list[list[str]]:
     records = []
     try:
-        for record in csv.reader(io.StringIO(head), delimiter=sep):
+        # newline=None: old Mac exports end lines with a bare CR, which csv refuses
+        for record in csv.reader(io.StringIO(head, newline=None), delimiter=sep):
             records.append(record)
             if len(records) > TOP_ROWS:
                 break
@@ -222,10 +218,17 @@ def _top_records(head: str, cut: bool, sep: str, filename: str) -> list[list[str
     return records[:TOP_ROWS]
 
 
-def _parser_would_type(sample: pd.Series) -> bool:
-    """Whether pandas could read the column as numbers: only then must it be told not to
-    (forcing text on a text column costs time and changes nothing)."""
-    return bool(sample.str.fullmatch(r"[\d\s,.+-]*").all())
+def _text_dtypes(sample: pd.DataFrame) -> dict:
+    """pandas dtypes, by position, for the columns the parser must not type. Only those it
+    could read as numbers need telling: forcing text on words costs time, changes nothing."""
+    dtypes = {}
+    for name in columns_to_read_as_text(sample):
+        values = sample[name].dropna()
+        if values.empty:  # as objects: cheaper than text, and later cells stay as written
+            dtypes[sample.columns.get_loc(name)] = object
+        elif values.str.fullmatch(r"[\d\s,.+-]*").all():
+            dtypes[sample.columns.get_loc(name)] = "str"
+    return dtypes
 
 
 def _parse_csv(source: _Text, filename: str, **options) -> pd.DataFrame:

@@ -26,5 +26,6 @@ def init_app(app: Flask) -> None:
     env.append_path(app.static_folder)
     env.append_path(str(NODE_MODULES))
     env.register("css_portal", Bundle("css/portal.css", output="gen/portal.css"))
+    env.register("js_portal", Bundle("js/suggest.js", output="gen/portal.js"))
     env.register("js_charts", Bundle("chart.js/dist/chart.umd.min.js",
                                      output="gen/charts.js"))

@@ -64,5 +64,6 @@ def test_labels_agree_with_the_query_rule(session):
     for dataset in session.scalars(select(Dataset)):
         seen_by_query = queries.get_dataset(session, viewer, dataset.slug) is not None
         assert can_see(viewer, dataset) == seen_by_query, dataset.slug
-        assert dataset_labels(dataset) == (["public"] if dataset.is_public
-                                           else [f"org:{dataset.owner_org_id}"])
+        assert dataset_labels(dataset) == (["public", "admin"] if dataset.is_public
+                                           else [f"org:{dataset.owner_org_id}", "admin"])
+        assert can_see(ADMIN, dataset)

@@ -114,3 +114,10 @@ def test_population_by_gu_totals_exclude_the_sum_row(session, portal, dataset):
     assert profile["totals"][population] == by_hand == 10_197_604
     assert profile["source_totals"][population] == by_hand
     assert sum(profile["by_gu"][population].values()) == by_hand
+
+
+def test_coverage_is_filled_from_the_table_when_the_metadata_has_none(session, portal, dataset):
+    ingest_file(session, portal.store, dataset, CCTV)
+    assert len(dataset.spatial_coverage) == 25 and "11740" in dataset.spatial_coverage
+    # the yearly columns run from "2013년도 이전" to 2016
+    assert dataset.temporal_start.year == 2013 and dataset.temporal_end.year == 2016

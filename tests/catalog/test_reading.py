@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import zipfile
 from functools import lru_cache
 from pathlib import Path
 
@@ -154,11 +155,12 @@ def test_kosis_xlsx_fills_merged_region_cells_down_within_their_parent():
     assert frame["2016_계"].iloc[0] == 51_696_216
 
 
-def test_kosis_metadata_sheet_can_be_read_by_name():
+def test_kosis_metadata_sheet_can_be_read_by_name_or_position():
     table = raw(KOSIS, sheet="메타정보")
-    assert table.sheet == "메타정보"
-    assert "DT_1B04005N" in table.frame.astype(str).to_numpy().ravel().tolist() + \
-        list(table.frame.columns)
+    # a key-value sheet has no header: its first pair names the columns
+    assert (table.sheet, table.frame.shape) == ("메타정보", (23, 2))
+    assert list(table.frame.columns) == ["○ 통계표ID", "DT_1B04005N"]
+    assert raw(KOSIS, sheet=1).sheet == "메타정보"
 
 
 def test_localdata_cinemas_keep_codes_as_text_and_read_both_date_spellings():
@@ -256,7 +258,6 @@ def test_an_html_error_page_saved_as_xls_is_refused_with_a_reason():
 
 def test_a_zip_that_is_not_a_workbook_is_refused():
     buffer = io.BytesIO()
-    import zipfile
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("data.csv", "a,b\n1,2\n")
     with pytest.raises(IngestError, match="ZIP archive, not an Excel workbook"):
@@ -367,8 +368,9 @@ def test_a_ragged_row_far_into_a_big_file_names_its_line():
 
 
 def test_an_unclosed_quote_is_an_error_naming_where_it_opens():
-    with pytest.raises(IngestError, match="never closed"):
+    with pytest.raises(IngestError, match="never closed") as caught:
         read_text('구,값\n종로구,1\n"중구,2\n용산구,3\n')
+    assert caught.value.row == 3
 
 
 def test_bytes_in_no_known_encoding_are_an_error_naming_the_offset():
