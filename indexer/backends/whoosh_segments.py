@@ -77,8 +77,9 @@ class SegmentCache:
         self._postings: OrderedDict = OrderedDict()
         self._derived: dict = {}
 
-    def postings(self, field: str, term: str):
-        """(local docnums, weights) including deleted documents (masked later)."""
+    def postings(self, field: str, term: str, remember: bool = True):
+        """(local docnums, weights) including deleted documents (masked later). ``remember``
+        False reads without caching (one-time scans must not evict the hot query terms)."""
         key = (field, term)
         cached = self._postings.get(key)
         if cached is not None:
@@ -91,6 +92,8 @@ class SegmentCache:
             arrays = _matcher_arrays(matcher)
         except (TermNotFound, KeyError):
             arrays = (EMPTY_IDS, EMPTY_WEIGHTS)
+        if not remember:
+            return arrays
         self._postings[key] = arrays
         if len(self._postings) > POSTINGS_CACHE:
             self._postings.popitem(last=False)
@@ -152,7 +155,7 @@ def value_ordinals(cache: SegmentCache, field: str):
     values = cache.terms(field)
     docs, ords = [], []
     for ordinal, value in enumerate(values):
-        ids, _ = cache.postings(field, value)
+        ids, _ = cache.postings(field, value, remember=False)
         docs.append(ids)
         ords.append(np.full(len(ids), ordinal, dtype=np.int32))
     if not values:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 import numpy as np
+from whoosh.reading import TermNotFound
 
 from indexer import analysis
 from indexer.backends import whoosh_fields as wf
@@ -216,5 +217,5 @@ def _latin_terms(reader, field: str):
                 break
             if term.isalnum() and not term.isdigit():
                 yield term.decode("ascii")
-    except Exception:   # a field without terms in this segment
+    except (TermNotFound, KeyError):   # a field without terms in this segment
         return

@@ -30,7 +30,7 @@ class TermGroupingPool:
             self.fieldnames.add(fieldname)
         entry[0].append(docnum)
         entry[1].append(weight)
-        entry[2].append(vbytes)
+        entry[2].append(vbytes or b"")     # merged segments give None for "no value"
 
     def add_many(self, fieldname: str, items, docnum: int) -> None:
         """The fast path for one document's field: ``items`` as returned by ``field.index``."""
@@ -43,6 +43,11 @@ class TermGroupingPool:
             entry[1].append(weight)
             entry[2].append(vbytes)
         self.fieldnames.add(fieldname)
+
+    def sorted_terms(self):
+        """((fieldname, termbytes), [docnums, weights, values]) in index order."""
+        terms = self._terms
+        return ((key, terms[key]) for key in sorted(terms))
 
     def iter_postings(self):
         terms = self._terms
@@ -93,3 +98,42 @@ class BulkWriter(SegmentWriter):
         perdoc.finish_doc()
         self._added = True
         self.docnum += 1
+
+    def _flush_segment(self):
+        """Write the pool term by term straight into the codec's field writer (what
+        ``FieldWriter.add_postings`` does, without a tuple and three checks per posting)."""
+        self.perdocwriter.close()
+        lengths = self.per_document_reader() if self.codec.length_stats else None
+        writer, current = self.fieldwriter, None
+        length_of = _no_length
+        for (fieldname, tbytes), (docnums, weights, values) in self.pool.sorted_terms():
+            if fieldname != current:
+                if current is not None:
+                    writer.finish_field()
+                fieldobj = self.schema[fieldname]
+                writer.start_field(fieldname, fieldobj)
+                current = fieldname
+                length_of = _length_reader(lengths, fieldname) if fieldobj.scorable else _no_length
+            writer.start_term(tbytes)
+            add = writer.add
+            for docnum, weight, vbytes in zip(docnums, weights, values):
+                add(docnum, weight, vbytes, length_of(docnum))
+            writer.finish_term()
+        if current is not None:
+            writer.finish_field()
+        writer.close()
+        if lengths:
+            lengths.close()
+
+
+def _no_length(docnum):
+    return None
+
+
+def _length_reader(lengths, fieldname):
+    if lengths is None:
+        return _no_length
+    fast = getattr(lengths, "doc_field_length_reader", None)   # whoosh3; 2.7.4 has the slow one
+    if fast is not None:
+        return fast(fieldname)
+    return lambda docnum: lengths.doc_field_length(docnum, fieldname)

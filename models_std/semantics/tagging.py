@@ -79,6 +79,7 @@ def numbers_in_objects(series: pd.Series) -> pd.Series | None:
 def distinct_counts(series: pd.Series) -> pd.Series:
     """Row count per distinct stripped string value; blanks are missing, not a value."""
     counts = series.value_counts(dropna=True)
+    counts = counts[counts > 0]  # a categorical lists categories no row has
     if counts.empty:
         return counts
     keys = pd.Index(counts.index.map(str)).str.strip()
@@ -112,15 +113,17 @@ def _tag_numbers(name: str, values: pd.Series, dtype: str) -> ColumnTag:
 
 def _integral_tag(name: str, values: pd.Series, dtype: str,
                   as_text: bool = False) -> ColumnTag | None:
-    distinct = pd.unique(values.astype("int64"))
-    lo, hi = int(distinct.min()), int(distinct.max())
+    numbers = values.astype("int64")
+    lo, hi = int(numbers.min()), int(numbers.max())
     # Counts can look like gu codes by chance (a population of 11230): numbers need a header
     # hint; digit strings (codes kept as text) need a hint or some variety.
     hinted = v.has_hint(name, v.GU_HINTS + v.CODE_HINTS)
-    if (hinted or (as_text and len(distinct) >= 3)) and lo >= 11000:
-        detection = detect_code_system(distinct, threshold=SHARE)
-        if detection.system is not None:
-            return ColumnTag(name, v.GU, dtype, code_system=detection.system)
+    if (hinted or as_text) and lo >= 11000:
+        distinct = pd.unique(numbers)  # only here: hashing a million numbers is not free
+        if hinted or len(distinct) >= 3:
+            detection = detect_code_system(distinct, threshold=SHARE)
+            if detection.system is not None:
+                return ColumnTag(name, v.GU, dtype, code_system=detection.system)
     if v.has_hint(name, v.DONG_HINTS) and lo >= 10_000_000:
         # 행정동 codes: 10 digits (1111051500) or 8 (11110515, 생활인구 and 상권 files).
         digits = {len(str(code)) for code in (lo, hi)}

@@ -159,6 +159,12 @@ def _strip(text: pd.Series) -> pd.Series:
 def _sample(text: pd.Series) -> pd.Series:
     """Up to SAMPLE_SIZE non-missing values spread over the whole column (sorted files
     put their oddities at the end: leading-zero codes, late sentinel dates)."""
+    if len(text) > 4 * SAMPLE_SIZE:
+        # Pick spread positions first, and only then drop the missing ones: dropping them
+        # from a million cells first costs more than all the deciding.
+        spread = text.iloc[np.linspace(0, len(text) - 1, 4 * SAMPLE_SIZE).astype(int)].dropna()
+        if len(spread) >= SAMPLE_SIZE:
+            return spread.iloc[np.linspace(0, len(spread) - 1, SAMPLE_SIZE).astype(int)]
     values = text.dropna()
     if len(values) > SAMPLE_SIZE:
         values = values.iloc[np.linspace(0, len(values) - 1, SAMPLE_SIZE).astype(int)]

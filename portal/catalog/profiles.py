@@ -7,11 +7,13 @@ Everything is a groupby over the whole column, so a million rows profile in well
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from pandas.api import types as ptypes
 
 from models_std import semantics as sem
@@ -41,10 +43,48 @@ class Measure:
                 "periods": [p for p in self.periods if p] or None, "total_of": self.total_of}
 
 
+def _dictionary_encoded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as categoricals, encoded once by Arrow (about 10 ms a million cells):
+    every later unique, group-by and count then works on small integer codes instead of
+    hashing a million strings again."""
+    columns = {}
+    for position, name in enumerate(frame.columns):
+        column = frame.iloc[:, position]
+        if pd.api.types.is_string_dtype(column.dtype) and not isinstance(
+                column.dtype, pd.CategoricalDtype):
+            column = _categorical(column)
+        columns[position] = column
+    encoded = pd.DataFrame(columns, index=frame.index, copy=False)
+    encoded.columns = frame.columns
+    return encoded
+
+
+def _categorical(column: pd.Series) -> pd.Series:
+    array = pa.array(column.array, type=pa.large_string(), from_pandas=True)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    encoded = pc.dictionary_encode(array)
+    values = encoded.dictionary.to_pandas()
+    # A blank cell is not a value: its code becomes missing, as an empty cell's is.
+    blank = np.flatnonzero(values.str.strip().eq("").to_numpy())
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    if len(blank):
+        keep = np.ones(len(values), dtype=bool)
+        keep[blank] = False
+        renumber = np.where(keep, np.cumsum(keep) - 1, -1)
+        codes = np.where(codes >= 0, renumber[np.maximum(codes, 0)], -1)
+        values = values[keep]
+    categories = pd.Index(values.to_numpy(), dtype="str")
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories),
+                     index=column.index, name=column.name)
+
+
 def compute_profile(frame: pd.DataFrame) -> dict:
     """The profile of a typed table (see docs/profiles.md); JSON-serialisable as returned."""
     frame = _unique_names(frame)
-    tags = sem.tag_columns(frame)
+    dtypes = [str(dtype) for dtype in frame.dtypes]  # as stored, before encoding
+    frame = _dictionary_encoded(frame)
+    tags = [replace(tag, dtype=dtype) for tag, dtype in zip(sem.tag_columns(frame), dtypes)]
     scores = sem.total_row_scores(frame, tags)
     body = (~sem.is_total(scores)).to_numpy()
     measures, layout = _measures(tags)
@@ -200,8 +240,12 @@ def _date_years(series: pd.Series) -> pd.Series:
 
 
 def _as_labels(numbers: pd.Series) -> pd.Series:
-    labels = numbers.astype("Int64").astype("string")
-    return labels.astype(object).where(labels.notna(), None)
+    """Year labels ("2016") as a categorical in year order: one factorize of the column,
+    then every group-by on it works on integer codes."""
+    codes, years = pd.factorize(numbers.astype("Int64"), sort=True, use_na_sentinel=True)
+    categories = pd.Index([str(int(year)) for year in years], dtype="str")
+    return pd.Series(pd.Categorical.from_codes(codes, categories=categories),
+                     index=numbers.index)
 
 
 def _label_order(gu_info, year_info, by_gu: dict, by_year: dict, layout: str):
@@ -309,6 +353,7 @@ def _top_categories(frame: pd.DataFrame, numbers: pd.DataFrame,
     for name in frame.columns:
         column = frame[name]
         counts = column.value_counts(dropna=True)
+        counts = counts[counts > 0]  # categories of total rows no longer present
         if len(counts) < 2:
             continue
         top = counts.head(TOP_VALUES)
@@ -331,10 +376,19 @@ def _columns(frame: pd.DataFrame, tags: list[sem.ColumnTag]) -> dict:
         series = frame[tag.name]
         info = {k: val for k, val in tag.as_dict().items() if k != "name"}
         info["missing"] = int(_missing(series).sum())
-        info["distinct"] = int(series.nunique(dropna=True))
+        info["distinct"] = _distinct_count(series)
         info["min"], info["max"] = _range(series, tag)
         columns[tag.name] = info
     return columns
+
+
+def _distinct_count(series: pd.Series) -> int:
+    """Distinct non-missing values; for a categorical, the categories in use (no hashing)."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        codes = series.cat.codes.to_numpy()
+        return int(np.count_nonzero(np.bincount(codes[codes >= 0],
+                                                minlength=len(series.cat.categories))))
+    return int(series.nunique(dropna=True))
 
 
 def _missing(series: pd.Series) -> pd.Series:

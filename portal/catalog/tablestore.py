@@ -56,10 +56,15 @@ class TableStore:
                 table, tmp, row_group_size=self.row_group_size, compression="zstd"))
         return StoredTable(key, digest, len(frame), frame.shape[1])
 
-    def put_original(self, data: bytes, filename: str) -> str:
+    @staticmethod
+    def original_key(data: bytes, filename: str) -> str:
+        """Where a file's bytes are (or would be) kept: named by their SHA-256."""
         digest = hashlib.sha256(data).hexdigest()
         suffix = Path(filename).suffix.lower()[:10]
-        key = f"originals/{digest[:2]}/{digest}{suffix}"
+        return f"originals/{digest[:2]}/{digest}{suffix}"
+
+    def put_original(self, data: bytes, filename: str, key: str | None = None) -> str:
+        key = key or self.original_key(data, filename)
         target = self.path(key)
         if not target.exists():
             self._write_atomically(target, lambda tmp: Path(tmp).write_bytes(data))
