@@ -1,6 +1,6 @@
 """Benchmark: the Whoosh search backend on the real Seoul catalog plus synthetic variants.
 
-    PYTHONPATH=. .venv/bin/python bench/search_whoosh.py [--docs 10000] [--repeat 3]
+    .venv/bin/python bench/search_whoosh.py [--docs 10000] [--repeat 3] [--compare-writers]
 
 Corpus: the 8,212 real catalog titles, then variants of them (another gu, a suffix) up to
 --docs; ~5 % of the variants are internal. Measures, in this one process:
@@ -12,8 +12,8 @@ Corpus: the 8,212 real catalog titles, then variants of them (another gu, a suff
 - suggest() for SUGGEST_PREFIXES (p50/p95 of per-prefix medians);
 - a one-document update until a search sees it (median of 5);
 and prints one JSON line. ``--compare-writers`` instead times Whoosh's stock writers (limitmb,
-procs/multisegment) against ours on the same documents. Targets: 10k p95 ≤ 20 ms, build ≤ 30 s; 100k p95 ≤ 100 ms, build ≤ 5
-min, update visible ≤ 1 s.
+procs/multisegment) against ours on the same documents.
+Targets: 10k p95 ≤ 20 ms, build ≤ 30 s; 100k p95 ≤ 100 ms, build ≤ 5 min, update visible ≤ 1 s.
 """
 from __future__ import annotations
 
@@ -107,7 +107,8 @@ def run(total: int, repeat: int) -> dict:
         "open_first_query_ms": round(open_ms, 1),
         "p50_ms": round(percentile(warm, 50), 1), "p95_ms": round(percentile(warm, 95), 1),
         "max_ms": round(max(warm), 1),
-        "cold_p50_ms": round(percentile(cold, 50), 1), "cold_p95_ms": round(percentile(cold, 95), 1),
+        "cold_p50_ms": round(percentile(cold, 50), 1),
+        "cold_p95_ms": round(percentile(cold, 95), 1),
         "update_visible_ms": round(statistics.median(updates), 1),
         "suggest_p50_ms": round(percentile(suggest_ms, 50), 1),
         "suggest_p95_ms": round(percentile(suggest_ms, 95), 1),

@@ -1,7 +1,7 @@
 """Korean text analysis, defined once for every backend.
 
-The measured choice (docs/search.md, shared/reference/search_eval.md §2): NFKC + case folding, Hangul
-runs → overlapping syllable bigrams, Latin/digit runs → words. A query word matches a field when all
+The measured choice (docs/search.md, shared/reference/search_eval.md §2): NFKC + case folding,
+Hangul runs → overlapping syllable bigrams, Latin/digit runs → words. A query word matches a field when all
 its bigrams are in that field, which behaves like substring search: 인구 finds 주민등록인구 and 시장
 finds 전통시장, with no dictionary and no native dependency.
 
@@ -140,13 +140,20 @@ def chosung_tokens(text: str) -> list[str]:
     Prefix semantics, as measured: precise on titles (ㄱㄷㄱ → only 강동구). Infix chosung
     (a bigram over the 19-letter alphabet) matched far too much to be useful. One-letter prefixes
     are not indexed: they would match almost everything.
+
+    Korean titles glue words into compounds (공영주차장, 거주자우선주차장), so a word is also
+    keyed from each later syllable, for three letters or more: ㅈㅊㅈ finds 공영주차장 while a
+    two-letter key stays a prefix (ㅈㅊ alone would match too much inside words).
     """
     grams: list[str] = []
     for kind, run, _, _ in _runs(normalize(text)):
         if kind != "hangul":
             continue
-        initials = chosung(run)[:MAX_EDGE]
-        grams.extend(initials[:n] for n in range(2, len(initials) + 1))
+        initials = chosung(run)
+        grams.extend(initials[:n] for n in range(2, min(len(initials), MAX_EDGE) + 1))
+        for start in range(1, len(initials) - 2):
+            rest = initials[start:start + MAX_EDGE]
+            grams.extend(rest[:n] for n in range(3, len(rest) + 1))
     return grams
 
 

@@ -20,7 +20,8 @@ from indexer.documents import SearchDocument
 class SearchQuery:
     text: str
     labels: frozenset[str]                  # the viewer's permission labels: required
-    filters: Mapping[str, list[str]] = field(default_factory=dict)  # facet/filter name → values (ORed)
+    # facet or filter name → values; values of one name are ORed, names are ANDed
+    filters: Mapping[str, list[str]] = field(default_factory=dict)
     sort: str = schema.DEFAULT_SORT
     page: int = 1
     per_page: int = 20
@@ -42,9 +43,9 @@ class SearchQuery:
             raise ValueError(f"per_page must be between 1 and {schema.MAX_PER_PAGE}")
         object.__setattr__(self, "text", self.text or "")
         object.__setattr__(self, "facets", tuple(self.facets))
-        object.__setattr__(self, "filters",
-                           {name: [str(v) for v in values] for name, values in self.filters.items()
-                            if values})
+        object.__setattr__(self, "filters", {
+            name: [values] if isinstance(values, str) else [str(v) for v in values]
+            for name, values in self.filters.items() if values})
 
     @property
     def offset(self) -> int:
@@ -126,6 +127,9 @@ class SearchBackend(ABC):
     def rebuild(self, documents: Iterable[SearchDocument | Mapping[str, Any]]) -> int:
         """Build a fresh index from ``documents`` and swap it in atomically: searches keep
         answering from the old index until the swap. Returns the number indexed."""
+
+    def warm(self) -> None:
+        """Load what the first query would otherwise load (call when a web worker starts)."""
 
     def close(self) -> None:
         """Release files and connections."""

@@ -64,8 +64,8 @@ class TypoIndex:
                 self._by_deletion.setdefault(key, []).append(word)
 
     def neighbours(self, word: str, edits: int | None = None) -> list[tuple[str, int]]:
-        """Vocabulary words within ``edits`` of ``word`` (default: :func:`max_edits`), closest first;
-        the word itself is not included."""
+        """Vocabulary words within ``edits`` of ``word`` (default: :func:`max_edits`), closest
+        first; the word itself is not included."""
         edits = max_edits(word) if edits is None else edits
         if edits == 0:
             return []

@@ -131,12 +131,26 @@ def all_documents(sessions: sessionmaker[Session], chunk: int = 2000) -> Iterato
 
 
 def rebuild(sessions: sessionmaker[Session], backend: SearchBackend) -> int:
-    """Recreate the index from the database alone; pending entries are then done."""
+    """Recreate the index from the database alone and swap it in.
+
+    A drain running meanwhile (another process) writes into the old index, which the swap
+    throws away; so every dataset changed since the rebuild started is indexed again after
+    the swap. Entries older than the start are then done: the new index read their state.
+    """
     started = utcnow()
     count = backend.rebuild(all_documents(sessions))
+    with sessions() as session:
+        changed = sorted(set(session.scalars(
+            select(OutboxEntry.dataset_id).where(OutboxEntry.created_at >= started))))
+        documents = documents_for(session, changed) if changed else []
+    if documents:
+        backend.index(documents)
+    gone = set(changed) - {int(d.id) for d in documents}
+    if gone:
+        backend.delete([str(i) for i in gone])
     with sessions.begin() as session:
         session.execute(update(OutboxEntry).where(OutboxEntry.processed_at.is_(None),
-                                                  OutboxEntry.created_at <= started)
+                                                  OutboxEntry.created_at < started)
                         .values(processed_at=utcnow()))
     return count
 

@@ -116,3 +116,20 @@ def test_check_reports_drift_and_repairs_it(portal):
     assert sync.check(portal.sessions, portal.search).clean
     assert titles(portal, "미세먼지") == ["미세먼지 경보"] and titles(portal, "유령") == []
     assert titles(portal, "실시간") == ["대기환경 실시간 정보"]
+
+
+def test_a_change_drained_during_a_rebuild_survives_the_swap(portal, monkeypatch):
+    with portal.sessions.begin() as session:
+        dataset = make_dataset(session, title_ko="공공자전거 대여소")
+    backend = portal.search
+    original = backend.rebuild
+
+    def rebuild_while_another_process_drains(documents):
+        documents = list(documents)  # the new index reads the database here
+        with portal.sessions.begin() as session:
+            session.get(Dataset, dataset.id).title_ko = "따릉이 대여소"
+        sync.drain(portal.sessions, backend)  # lands in the old index
+        return original(documents)
+    monkeypatch.setattr(backend, "rebuild", rebuild_while_another_process_drains)
+    sync.rebuild(portal.sessions, backend)
+    assert titles(portal, "따릉이") == ["따릉이 대여소"]

@@ -123,6 +123,11 @@ class Scorer:
         stems: dict[str, list[str]] = {}     # 주차장현황 counts as 주차장, the part typed
         for word in words[start:end][:PREFIX_TERMS]:
             stems.setdefault(word[:len(unit.text)], []).append(word)
+        if len(unit.text) >= 3:
+            # Compounds are keyed from inside too (공영주차장): they share the popularity of
+            # the word typed, so they rank with 주차장, not after a rare 저체중.
+            for stem, stem_words in stems.items():
+                stem_words.extend(w for w in words if len(w) > len(stem) and stem in w[1:])
         for stem_words in stems.values():
             stem_ids, _ = self.view.union(wf.SPELL, stem_words)
             np.maximum.at(popularity, stem_ids, np.float32(np.log1p(len(stem_ids))))

@@ -38,6 +38,7 @@ DISTRICT_ORGS = {
 }
 FORMATS = {"Sheet": ["CSV"], "File": ["XLSX"], "Api": ["JSON", "XML"], "MAP": ["SHP"],
            "Link": ["LINK"]}
+EPOCH = datetime(2016, 1, 1, tzinfo=timezone.utc)
 DIVISIONS = ["스마트도시과", "교통행정과", "복지정책과", "환경과", "문화체육과", "보건소", "기획예산과",
              "도시계획과", "세무과", "주차관리과", "일자리정책과", "민원여권과"]
 SENTENCES = [
@@ -99,7 +100,7 @@ def document(row: dict, labels: list[str] | None = None) -> SearchDocument:
         source_id=row["id"], formats=formats,
         licence=["제1유형", "제1유형", "제1유형", "제2유형", "제4유형"][(h >> 8) % 5],
         update_cycle=cycle, overdue=(h >> 12) % 10 == 0,
-        modified=datetime(2016, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=(h >> 16) % 5_000_000),
+        modified=EPOCH + timedelta(minutes=(h >> 16) % 5_000_000),
         views=(h >> 20) % 20_000, permission_labels=labels or ["public"],
         rendered={"title": title, "organisation": org_name},
     )

@@ -83,6 +83,12 @@ class BackendContract:
         assert ids(self.search(backend, "주차장")) == ["A"]
         assert backend.count() == 2
 
+    def test_documents_may_be_given_as_plain_dicts(self, backend):
+        backend.index([doc("A", "공영주차장 현황").to_dict()])
+        assert ids(self.search(backend, "주차장")) == ["A"]
+        with pytest.raises(ValueError, match="unknown search document fields"):
+            backend.index([{**doc("B", "도서관").to_dict(), "colour": "red"}])
+
     def test_indexing_the_same_id_again_replaces_the_document(self, backend):
         backend.index([doc("A", "공영주차장 현황")])
         backend.index([doc("A", "어린이집 목록")])

@@ -48,7 +48,14 @@ def test_a_three_syllable_query_may_cross_a_space_but_a_two_syllable_one_may_not
 
 def test_chosung_keys_are_per_word_prefixes_of_two_or_more_initials():
     assert analysis.chosung("강동구 CCTV") == "ㄱㄷㄱ CCTV"
-    assert analysis.chosung_tokens("강동구 주민등록") == ["ㄱㄷ", "ㄱㄷㄱ", "ㅈㅁ", "ㅈㅁㄷ", "ㅈㅁㄷㄹ"]
+    assert analysis.chosung_tokens("강동구 주민등록") == [
+        "ㄱㄷ", "ㄱㄷㄱ", "ㅈㅁ", "ㅈㅁㄷ", "ㅈㅁㄷㄹ", "ㅁㄷㄹ"]
+
+
+def test_chosung_keys_of_three_or_more_initials_also_start_inside_a_compound():
+    keys = analysis.chosung_tokens("공영주차장")
+    assert "ㅈㅊㅈ" in keys and "ㅇㅈㅊ" in keys
+    assert "ㅈㅊ" not in keys  # two letters stay a prefix: inside words they match too much
 
 
 def test_query_words_split_into_units_by_script():

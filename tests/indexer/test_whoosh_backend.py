@@ -5,7 +5,7 @@ import itertools
 
 import pytest
 
-from indexer import make_backend
+from indexer import SearchQuery, make_backend
 from indexer.backends.whoosh import POINTER, WhooshBackend
 from tests.indexer.contract import PUBLIC, BackendContract, doc, ids
 
@@ -24,7 +24,6 @@ class TestWhooshBackend(BackendContract):
 
 
 def search_ids(backend, text):
-    from indexer import SearchQuery
     return ids(backend.search(SearchQuery(text, labels=PUBLIC)))
 
 
@@ -76,8 +75,15 @@ def test_many_small_commits_merge_without_losing_or_duplicating_documents(tmp_pa
         backend.index([doc(f"D{n}", f"주차장 {n}번"), doc("SAME", f"공통 주차장 판본 {n}")])
     assert backend.count() == 13
     assert sorted(backend.ids_and_versions()) == sorted([f"D{n}" for n in range(12)] + ["SAME"])
-    assert "판본" in backend.search(
-        __import__("indexer").SearchQuery("판본 11", labels=PUBLIC)).hits[0].fields["title"]
+    assert backend.search(SearchQuery("판본", labels=PUBLIC)).hits[0].fields["title"] == \
+        "공통 주차장 판본 11"
+
+
+def test_warming_up_changes_nothing_but_the_caches(tmp_path):
+    backend = WhooshBackend(tmp_path)
+    backend.index([doc("A", "공영주차장 현황")])
+    backend.warm()
+    assert search_ids(backend, "주차장") == ["A"]
 
 
 def test_synonyms_are_read_from_a_configurable_file(tmp_path):
