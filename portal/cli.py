@@ -79,6 +79,7 @@ def serve(ctx: Context, host, port, debug):
     from portal.app import create_app
     from portal.sync import start_drainer
     app = create_app(portal=ctx.portal)
+    ctx.portal.search.warm()  # load the index caches now, not on the first visitor's query
     start_drainer(ctx.portal, ctx.config.get("search", "drain_interval"))
     app.run(host=host or ctx.config.get("web", "host"), port=port or ctx.config.get("web", "port"),
             debug=debug, threaded=True)
