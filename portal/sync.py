@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Iterator
 
 from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from indexer.base import SearchBackend
 from indexer.documents import SearchDocument

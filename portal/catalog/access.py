@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from portal.catalog.models import Dataset, Organisation
+from portal.catalog.organisations import subtree_ids
 
 PUBLIC = "public"
 # Every document carries it, so an administrator's search sees everything through the same
@@ -72,9 +73,4 @@ def can_see(viewer: Viewer, dataset: Dataset) -> bool:
 
 def viewer_for_organisation(session: Session, org: Organisation) -> Viewer:
     """An employee of `org`: sees its datasets and those of every unit below it."""
-    ids, frontier = {org.id}, [org.id]
-    while frontier:
-        frontier = list(session.scalars(
-            select(Organisation.id).where(Organisation.parent_id.in_(frontier))))
-        ids.update(frontier)
-    return Viewer(org_ids=frozenset(ids), name=org.slug)
+    return Viewer(org_ids=frozenset(subtree_ids(session, org.id)), name=org.slug)

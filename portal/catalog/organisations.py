@@ -61,6 +61,16 @@ OTHER_SEEDS = (
 )
 
 
+def subtree_ids(session: Session, org_id: int) -> set[int]:
+    """The organisation and every unit below it (the hierarchy is a few levels deep)."""
+    ids, frontier = {org_id}, [org_id]
+    while frontier:
+        frontier = list(session.scalars(
+            select(Organisation.id).where(Organisation.parent_id.in_(frontier))))
+        ids.update(frontier)
+    return ids
+
+
 def seed_organisations(session: Session) -> int:
     """Create the built-in organisations that are missing; returns how many were added."""
     existing = {org.slug: org for org in session.scalars(select(Organisation))}

@@ -10,6 +10,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.catalog.access import Viewer, visibility_clause, visible_datasets
 from portal.catalog.models import Dataset, Organisation, Resource, TableVersion
+from portal.catalog.organisations import subtree_ids
 
 
 def get_dataset(session: Session, viewer: Viewer, slug: str) -> Dataset | None:
@@ -53,21 +54,12 @@ class Page:
 def organisation_datasets(session: Session, viewer: Viewer, org: Organisation,
                           page: int = 1, per_page: int = 20) -> Page:
     """Visible datasets owned by the organisation or any unit below it."""
-    ids = _subtree_ids(session, org)
+    ids = sorted(subtree_ids(session, org.id))
     query = visible_datasets(viewer).where(Dataset.owner_org_id.in_(ids))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = list(session.scalars(query.order_by(Dataset.modified_at.desc(), Dataset.id.desc())
                                  .offset((page - 1) * per_page).limit(per_page)))
     return Page(items, total, page, per_page)
-
-
-def _subtree_ids(session: Session, org: Organisation) -> list[int]:
-    ids, frontier = [org.id], [org.id]
-    while frontier:
-        frontier = list(session.scalars(
-            select(Organisation.id).where(Organisation.parent_id.in_(frontier))))
-        ids.extend(frontier)
-    return ids
 
 
 def get_organisation(session: Session, slug: str) -> Organisation | None:
