@@ -140,25 +140,26 @@ def sync(ctx: Context):
 
 
 @cli.command(help="Maintain the search index: --rebuild recreates it from the database and "
-                  "swaps it in atomically; --check compares database and index and reports "
-                  "drift (with --repair, fixes it).")
+                  "swaps it in atomically; --check compares database and index, reports drift "
+                  "and repairs it (--report-only to leave it). Without options: apply pending "
+                  "changes, like `portal sync`.")
 @click.option("--rebuild", is_flag=True, help="Recreate the whole index from the database.")
-@click.option("--check", "check_only", is_flag=True, help="Report drift between database "
-                                                          "and index.")
-@click.option("--repair", is_flag=True, help="With --check: index what is missing or stale, "
-                                             "delete what should not be there.")
+@click.option("--check", "check_drift", is_flag=True,
+              help="Report and repair drift between database and index.")
+@click.option("--report-only", is_flag=True, help="With --check: report drift, change nothing "
+                                                  "(exit status 1 when there is drift).")
 @pass_context
-def index(ctx: Context, rebuild, check_only, repair):
+def index(ctx: Context, rebuild, check_drift, report_only):
     from portal import sync as syncing
     if rebuild:
         count = syncing.rebuild(ctx.portal.sessions, ctx.portal.search)
         click.echo(f"index rebuilt: {count:,} datasets")
-    if check_only or repair:
-        report = syncing.check(ctx.portal.sessions, ctx.portal.search, repair=repair)
+    if check_drift:
+        report = syncing.check(ctx.portal.sessions, ctx.portal.search, repair=not report_only)
         click.echo(report.summary())
-        if not report.clean and not repair:
+        if report_only and not report.clean:
             raise SystemExit(1)
-    if not (rebuild or check_only or repair):
+    if not (rebuild or check_drift):
         _drain(ctx)
 
 

@@ -66,3 +66,16 @@ def test_config_example_prints_every_section(run):
     output = run("config-example").output
     for section in ("[data]", "[database]", "[web]", "[ingest]", "[admin]"):
         assert section in output
+
+
+def test_index_commands_rebuild_check_and_repair(run, portal):
+    run("init-db")
+    run("ingest", str(SAMPLE / "seoul_opendata" / "CCTV_in_Seoul.csv"), "--dataset", "cctv",
+        "--title", "CCTV 설치현황")
+    assert "1 datasets" in run("index", "--rebuild").output
+    assert "in step" in run("index", "--check").output
+    portal.search.delete([str(next(iter(portal.search.ids_and_versions())))])
+    report = run("index", "--check", "--report-only")
+    assert report.exit_code == 1 and "1 missing" in report.output
+    assert "repaired" in run("index", "--check").output
+    assert "in step" in run("index", "--check", "--report-only").output
