@@ -47,18 +47,22 @@ def ingest_bytes(session: Session, store: TableStore, dataset: Dataset, data: by
     frame = clean_table(raw.frame)
     if frame.shape[1] == 0 or len(frame) == 0:
         raise IngestError("the table has no data rows", filename=filename)
-    digest = content_hash(frame)
-    if latest is not None and latest.content_hash == digest:
-        return IngestOutcome(dataset, latest, created=False)
-    resource.format = raw.format.upper()
-
-    # The profile (pandas) and the Parquet and original writes (Arrow, hashlib: they release
-    # the GIL) run side by side: on two cores the profile costs almost no wall time.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # The profile (pandas, in a worker thread) starts at once; the hash, the Parquet and the
+    # original writes (numpy, Arrow, hashlib release the GIL) run beside it, so on two cores
+    # the profile costs little wall time. Unchanged content leaves the profile unused.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="profile")
+    try:
         profile = pool.submit(compute_profile, frame)
+        digest = content_hash(frame)
+        if latest is not None and latest.content_hash == digest:
+            profile.cancel()
+            return IngestOutcome(dataset, latest, created=False)
+        resource.format = raw.format.upper()
         stored = store.put_table(frame, digest)
         store.put_original(data, filename, original_key)
         profile = profile.result()
+    finally:
+        pool.shutdown(wait=False)
     version = TableVersion(
         dataset=dataset, resource=resource,
         number=(latest.number + 1) if latest else 1,

@@ -37,6 +37,7 @@ import pandas as pd
 import xlrd
 
 from portal.catalog.cleaning import NUMBER, columns_to_read_as_text
+from portal.catalog.csv_arrow import read_csv_arrow
 from portal.catalog.errors import IngestError
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -195,7 +196,13 @@ def _parse_csv_table(source: _Text, filename: str) -> RawTable:
         raise IngestError("the file has a header but no data rows", filename=filename,
                           row=header_end + 1)
     sample.columns = columns
-    frame = _parse_csv(source, filename, dtype=_text_dtypes(sample), thousands=",", **options)
+    frame = read_csv_arrow(source.data, skip=source.skip, codec=source.codec, sep=sep,
+                           skip_rows=header_end, width=width,
+                           text_columns=[sample.columns.get_loc(name) for name in
+                                         columns_to_read_as_text(sample)])
+    if frame is None:
+        frame = _parse_csv(source, filename, dtype=_text_dtypes(sample), thousands=",",
+                           **options)
     frame.columns = columns
     frame = _drop_blank_tail(frame, len(names), filename, data_start)
     return RawTable(_drop_blank_columns(frame, names), "csv", source.encoding, header_rows,
