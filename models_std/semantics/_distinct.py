@@ -16,7 +16,12 @@ def map_distinct(series: pd.Series, func: Callable[[pd.Series], pd.Series | np.n
     """`func` receives the distinct non-missing values as a Series and returns one result
     per value (same order); missing cells get a missing result."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    results = np.asarray(func(pd.Series(uniques, dtype=object)), dtype=object)
+    results = func(pd.Series(uniques, dtype=object))
+    if dtype is bool:
+        # Typed spreading: a million-element object array costs more than the work itself.
+        flags = np.append(np.asarray(results, dtype=bool), False)
+        return pd.Series(flags[codes], index=series.index, dtype=bool)
+    results = np.asarray(results, dtype=object)
     spread = np.append(results, None)[codes]  # code -1 (missing) picks the appended None
     return pd.Series(spread, index=series.index, dtype=dtype)
 
