@@ -34,8 +34,9 @@ demo: db
 serve: install
 	$(PORTAL) serve
 
-bench: install ## benchmarks; figures go in the README
+bench: install ## benchmarks (several minutes); figures go in the README and docs/search.md
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/search.py
 
 clean:
 	rm -rf $(VENV) node_modules data portal/static/gen

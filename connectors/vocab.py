@@ -30,9 +30,13 @@ def _key(label: str) -> str:
 
 
 _THEME_KEYS = {_key(theme): theme for theme in THEMES}
-# Spellings seen outside the Plaza's own list (e.g. "사회복지" in other catalogs).
+# Other catalogs' fields: the 16 분류 of data.go.kr, mapped to the nearest Seoul field
+# (those with no near one, such as 법률, 과학기술 or 통일외교안보, stay 기타).
 _THEME_ALIASES = {"사회복지": "복지", "보건의료": "보건", "문화관광": "문화/관광",
-                  "산업경제": "산업/경제", "주택건설": "주택/건설", "인구가구": "인구/가구"}
+                  "산업경제": "산업/경제", "주택건설": "주택/건설", "인구가구": "인구/가구",
+                  "공공행정": "일반행정", "교통물류": "교통", "국토관리": "도시관리",
+                  "재난안전": "안전", "환경기상": "환경", "산업고용": "산업/경제",
+                  "재정금융": "산업/경제", "농축수산": "산업/경제", "식품건강": "보건"}
 
 
 def theme_from_label(label: str | None) -> str:
