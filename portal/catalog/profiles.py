@@ -60,7 +60,10 @@ def _dictionary_encoded(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _categorical(column: pd.Series) -> pd.Series:
-    array = pa.array(column.array, type=pa.large_string(), from_pandas=True)
+    # Arrow-backed text converts without a copy; other text is cast to one string type.
+    arrow_backed = getattr(column.dtype, "storage", None) == "pyarrow"
+    array = pa.array(column.array, from_pandas=True,
+                     type=None if arrow_backed else pa.large_string())
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     encoded = pc.dictionary_encode(array)
