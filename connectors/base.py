@@ -91,7 +91,7 @@ class DatasetRecord:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data (lists and dicts), e.g. for a content hash or JSON."""
-        return asdict(self)
+        return _plain(asdict(self))
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,14 @@ class TableContent:
     @property
     def is_file(self) -> bool:
         return self.data is not None
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    return value
 
 
 def _check(what: str, value, allowed) -> None:

@@ -194,6 +194,8 @@ class KosisConnector(Connector):
         Option("queries", Mapping, None, "source_id (org/tbl) → TableQuery for fetch_table; "
                                          "default: every item and code, newest periods."),
         Option("recent_periods", int, 5, "Periods fetch_table reads by default."),
+        Option("period_type", str, None, "Period type fetch_table reads by default (Y, H, Q, "
+                                         "M, …); default: the table's finest."),
         Option("with_meta", bool, True, "Read each table's periods, classifications and last "
                                         "update while listing (three calls per table)."),
         Option("licence", str, "UNRESTRICTED", "Licence recorded for KOSIS tables (KOSIS asks "
@@ -226,18 +228,19 @@ class KosisConnector(Connector):
 
     def list_datasets(self) -> Iterator[DatasetRecord]:
         seen: set[tuple[str, str]] = set()
-        found = [(row, root.theme) for root in self.settings["roots"] for row in self.walk(root)]
-        found += [({"ORG_ID": org, "TBL_ID": tbl}, theme)
-                  for org, tbl, theme in self.settings["tables"]]
-        for row, theme in found:
+        for row, theme in self._tables():
             key = (str(row["ORG_ID"]), str(row["TBL_ID"]))
-            if key in seen:
+            if key in seen:  # a table can sit in several folders
                 continue
             seen.add(key)
-            meta = self.describe(*key, name=row.get("TBL_NM")) \
-                if self.settings["with_meta"] or not row.get("TBL_NM") else \
-                TableMeta(*key, name=row.get("TBL_NM"))
-            yield self.record(meta, theme)
+            yield self.record(self.describe(*key, name=row.get("TBL_NM")), theme)
+
+    def _tables(self) -> Iterator[tuple[dict, str]]:
+        for root in self.settings["roots"]:
+            for row in self.walk(root):
+                yield row, root.theme
+        for org_id, tbl_id, theme in self.settings["tables"]:
+            yield {"ORG_ID": org_id, "TBL_ID": tbl_id}, theme
 
     def describe(self, org_id: str, tbl_id: str, *, name: str | None = None) -> TableMeta:
         """A table's name, periods, classifications and last update (getMeta)."""
@@ -298,16 +301,17 @@ class KosisConnector(Connector):
         return TableContent(frame=self.fetch_data(org_id, tbl_id, query, meta=meta))
 
     def default_query(self, meta: TableMeta) -> TableQuery:
-        """Every item and code over the newest periods of the table's finest period type."""
-        rows = [p for p in meta.periods if normalise_period_code(str(p.get("PRD_SE") or ""))]
+        """Every item and code over the newest periods of the table's finest period type
+        (or of the `period_type` option's, when the table has it)."""
+        rows = {normalise_period_code(str(p.get("PRD_SE") or "")): p for p in meta.periods}
+        rows.pop(None, None)
         levels = tuple(("ALL",) for _ in meta.levels) or (("ALL",),)
         recent = self.settings["recent_periods"]
+        wanted = self.settings["period_type"]
         if not rows:
-            return TableQuery(levels=levels, recent=recent)
-        finest = min(rows, key=lambda p: _FINENESS.index(
-            normalise_period_code(str(p["PRD_SE"]))))
-        period_type = normalise_period_code(str(finest["PRD_SE"]))
-        end = str(finest.get("END_PRD_DE") or "")
+            return TableQuery(levels=levels, period_type=wanted or "Y", recent=recent)
+        period_type = wanted if wanted in rows else min(rows, key=_FINENESS.index)
+        end = str(rows[period_type].get("END_PRD_DE") or "")
         start = step_back(period_type, end, recent - 1) if end else None
         if start:
             return TableQuery(levels=levels, period_type=period_type, start=start, end=end)

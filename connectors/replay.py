@@ -134,8 +134,8 @@ class ReplayServer:
         return f"http://{host}:{port}"
 
     def start(self) -> "ReplayServer":
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
-                                        name="replay-server")
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
+                                        daemon=True, name="replay-server")
         self._thread.start()
         return self
 

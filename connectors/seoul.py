@@ -228,9 +228,8 @@ class SeoulConnector(Connector):
         super().__init__(**options)
         if not 1 <= self.settings["page_size"] <= MAX_PAGE:
             raise ValueError(f"seoul: page_size must be 1…{MAX_PAGE}")
-        vocab_check = self.settings["licence"]
-        if vocab_check not in vocab.LICENCES:
-            raise ValueError(f"seoul: unknown licence {vocab_check!r}")
+        if self.settings["licence"] not in vocab.LICENCES:
+            raise ValueError(f"seoul: unknown licence {self.settings['licence']!r}")
         self.services = {**SERVICES, **(self.settings["services"] or {})}
 
     # The catalog ------------------------------------------------------------------------

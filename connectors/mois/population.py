@@ -9,8 +9,8 @@ reads them like an uploaded file.
 jumin.mois.go.kr hands the files out through a search form, not a stable GET URL, so the
 files are fetched from `files_base_url` (a mirror), under the download's name plus the
 choice made in the form (`_시도`, `_시도_성별`, …), the way sample_data/mois/ names them.
-MOIS publishes a month early in the next one, so the newest month is looked for first and
-older months after it.
+MOIS publishes each month's figures early in the following month, so the connector looks
+for last month's file first, then for older ones.
 """
 from __future__ import annotations
 

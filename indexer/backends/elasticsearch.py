@@ -232,7 +232,7 @@ class ElasticsearchBackend(SearchBackend):
         return eq.read_prepared(self._search(body)) if body else eq.Prepared()
 
     def search(self, query: SearchQuery) -> SearchResult:
-        plan = plan_query(query.text)          # synonyms: the index's synonym_graph filter
+        plan = eq.search_plan(query.text, self.synonyms)
         prepared = self._prepare(plan, query.labels)
         plan = with_synonym_typos(plan, self.synonyms, lambda w: prepared.known.get(w, True))
         response = self._search(eq.search_body(plan, query, prepared, self.nori))
@@ -289,7 +289,7 @@ class ElasticsearchBackend(SearchBackend):
         key = typed.replace(" ", "")
         values = read_values(self._search(eq.values_body(key, labels)), key)
         titles = []
-        plan = plan_query(prefix)
+        plan = eq.search_plan(prefix, self.synonyms)
         if not plan.empty:
             prepared = self._prepare(plan, labels, prefix_last=True)
             response = self._search(eq.titles_body(plan, labels, limit, prepared, self.nori))

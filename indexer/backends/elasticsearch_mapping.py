@@ -8,11 +8,20 @@ standard tokenizer cut text where our analysis does:
 
 * ``latin_join`` removes ``-`` and ``.`` inside Latin/digit words (Wi-Fi → WiFi, PM2.5 → PM25),
   as the analysis indexes the joined form;
+* ``punctuation_split`` turns every other non-letter, non-digit into a space: UAX#29 keeps
+  ``보육통계_어린이집`` and ``구인·채용인원`` whole (``_`` and ``·`` join words there), while the
+  analysis separates words at any punctuation;
 * ``hangul_split`` puts a space between Hangul and Latin/digits: UAX#29 treats Hangul syllables
   as letters, so the standard tokenizer keeps ``명일2동`` or ``CCTV설치`` as one <ALPHANUM> token,
   which ``cjk_bigram`` leaves whole (595 of the 8,212 catalog titles have such a token);
-* ``hangul_join`` (the ``.nospace`` sub-fields only) removes spaces between Hangul, the ES form
-  of the marked cross-space bigrams: 인구통계 finds 인구 통계.
+* ``hangul_join`` (the ``.nospace`` sub-fields only, before the others so that only real
+  spaces count) removes spaces between Hangul, the ES form of the marked cross-space bigrams:
+  인구통계 finds 인구 통계. Their search analyzer has no synonyms: a two-syllable synonym
+  (일자리 → 구인) would otherwise match across a space (성동구 인터넷), which the analysis
+  allows only for words of three or more syllables typed.
+
+Checked on Lucene 8.7's own analysis classes (the standard tokenizer, ``cjk_bigram``,
+``synonym_graph`` parsed through the preceding chain): docs/search.md, "Elasticsearch backend".
 
 What ES analysis cannot express is computed in Python with the same functions the Whoosh
 backend uses and sent as hidden fields: the exact-title key, chosung prefixes with the word
@@ -64,13 +73,16 @@ _HANGUL = r"[\uAC00-\uD7A3\u4E00-\u9FFF]"
 CHAR_FILTERS = {
     "latin_join": {"type": "pattern_replace", "pattern": rf"(?<={_WORD})[-.](?={_WORD})",
                    "replacement": ""},
+    "punctuation_split": {"type": "pattern_replace", "pattern": r"[^\p{L}\p{N}\s]+",
+                          "replacement": " "},
     "hangul_split": {"type": "pattern_replace",
                      "pattern": rf"(?<={_HANGUL})(?={_WORD})|(?<={_WORD})(?={_HANGUL})",
                      "replacement": " "},
     "hangul_join": {"type": "pattern_replace", "pattern": rf"(?<={_HANGUL})\s+(?={_HANGUL})",
                     "replacement": ""},
 }
-_WORDS = ["latin_join", "hangul_split"]
+_WORDS = ["latin_join", "punctuation_split", "hangul_split"]
+_NOSPACE = ["latin_join", "hangul_join", "punctuation_split", "hangul_split"]
 
 
 def _analyzer(char_filter, tokenizer, filters) -> dict:
@@ -110,7 +122,7 @@ def analysis_settings(synonyms: list[str], nori: bool = False) -> dict:
         },
         "analyzer": {
             "ko_bigram": _analyzer(_WORDS, "standard", bigram),
-            "ko_bigram_nospace": _analyzer(_WORDS + ["hangul_join"], "standard", bigram),
+            "ko_bigram_nospace": _analyzer(_NOSPACE, "standard", bigram),
             # Synonyms at search time only: the index does not change when the list does.
             "ko_search": _analyzer(_WORDS, "standard", bigram + ["ko_synonyms"]),
             "ko_unigram": _analyzer(_WORDS, "standard", ["cjk_width", "lowercase", "ko_unigrams"]),
@@ -156,7 +168,7 @@ def _text(analyzer: str = "ko_bigram", search_analyzer: str = "ko_search") -> di
 def text_mapping(text: schema.TextField, nori: bool = False) -> dict:
     fields: dict[str, Any] = {}
     if text.cross_space:
-        fields["nospace"] = _text("ko_bigram_nospace")
+        fields["nospace"] = _text("ko_bigram_nospace", "ko_bigram")
     if text.name in schema.SHORT_FIELDS:
         fields["uni"] = _text("ko_unigram", "ko_unigram")
         fields["autocomplete"] = _text("ko_edge", "ko_words")
@@ -209,17 +221,26 @@ def completion_keys(value: str) -> list[str]:
     return list(dict.fromkeys(words + [analysis.chosung(word) for word in words]))
 
 
+def _is_hangul_run(word: str) -> bool:
+    return "\uac00" <= word[0] <= "\ud7a3" or "\u4e00" <= word[0] <= "\u9fff"
+
+
 def chosung_stems(text: str) -> list[str]:
-    """``initials:word`` for every prefix of two or more syllables of each Hangul word, the
-    prefixes :func:`indexer.analysis.chosung_tokens` indexes, each with the word it stands for,
-    so a query can rank 주차장 (many titles) before 저체중 (two) for ㅈㅊㅈ."""
+    """The keys :func:`indexer.analysis.chosung_tokens` indexes (prefixes of two or more
+    initials, and of three or more from inside a compound), each as ``initials:syllables`` with
+    the part of the word it stands for: ㅈㅊㅈ is 주차장 in both 주차장 and 공영주차장, so the
+    query can rank the stem many visible titles share (주차장) before a rare one (저체중)."""
     stems = []
     for word in analysis.word_tokens(text):
-        if not analysis.is_hangul(word[0]):
+        if not _is_hangul_run(word):
             continue
-        word = word[:analysis.MAX_EDGE]
         initials = analysis.chosung(word)
-        stems.extend(f"{initials[:n]}{STEM_SEPARATOR}{word[:n]}" for n in range(2, len(word) + 1))
+        stems.extend(initials[:n] + STEM_SEPARATOR + word[:n]
+                     for n in range(2, min(len(word), analysis.MAX_EDGE) + 1))
+        for start in range(1, len(word) - 2):
+            end = start + analysis.MAX_EDGE
+            stems.extend(initials[start:end][:n] + STEM_SEPARATOR + word[start:end][:n]
+                         for n in range(3, len(word[start:end]) + 1))
     return list(dict.fromkeys(stems))
 
 

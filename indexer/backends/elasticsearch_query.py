@@ -13,7 +13,8 @@ The same semantics as the Whoosh backend (see whoosh_scoring):
   word prefixes, the words common in visible titles first.
 
 Synonyms are the ``synonym_graph`` filter of the search analyzer (the same synonyms.txt), so
-the plan is built without them. Every body carries the viewer's labels in ``bool.filter``.
+a query word keeps only what was typed (:func:`search_plan`). Every body carries the viewer's
+labels in ``bool.filter``.
 """
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ from typing import Any
 from indexer import analysis, schema, typo
 from indexer.backends import elasticsearch_mapping as em
 from indexer.base import SearchQuery
-from indexer.plan import Alternative, Clause, QueryPlan, Unit
+from indexer.plan import Alternative, Clause, QueryPlan, Unit, plan_query
+from indexer.synonyms import Synonyms
 
 CHOSUNG_BOOST = schema.TEXT_FIELDS_BY_NAME["title"].boost
 PREFIX_TERMS = 200       # chosung stems ranked per key, as in the Whoosh backend
@@ -47,6 +49,17 @@ class Prepared:
     def edits(self, unit: Unit) -> int:
         """Typo tolerance only for a word no visible document has, as in Whoosh."""
         return unit.fuzzy_edits if self.known.get(unit.text) is False else 0
+
+
+def search_plan(text: str, synonyms: Synonyms | None) -> QueryPlan:
+    """The plan ES evaluates. A word keeps only what was typed: the search analyzer's
+    ``synonym_graph`` expands it (as a contiguous substring, also inside compounds). A phrase
+    that is a synonym key (아파트 실거래가 = 부동산) keeps its alternatives from synonyms.txt, at
+    ``SYNONYM_WEIGHT``: the graph filter sees one clause, one word, at a time."""
+    full = plan_query(text, synonyms)
+    clauses = [clause if len(clause.surface.split()) > 1
+               else Clause(clause.surface, clause.alternatives[:1]) for clause in full.clauses]
+    return QueryPlan(full.text, clauses, full.exact_key)
 
 
 def labels_filter(labels: frozenset[str]) -> dict:

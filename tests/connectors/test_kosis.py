@@ -149,6 +149,15 @@ def test_the_default_query_reads_the_newest_periods_of_the_finest_period_type(se
     query = kosis(server, clock).default_query(meta)
     assert (query.period_type, query.start, query.end) == ("M", "201610", "201702")
     assert query.levels == ALL_LEVELS and query.items == ("ALL",)
+    yearly = kosis(server, clock, period_type="Y", recent_periods=3).default_query(meta)
+    assert (yearly.period_type, yearly.start, yearly.end) == ("Y", "2014", "2016")
+
+
+def test_fetch_table_without_a_query_reads_the_newest_periods(server, clock):
+    connector = kosis(server, clock, period_type="Y", recent_periods=1)
+    record = {r.source_id: r for r in connector.list_datasets()}["101/DT_1B04005N"]
+    frame = connector.fetch_table(record).frame
+    assert len(frame) == 1053 and set(frame["PRD_DE"]) == {"2016"}
 
 
 def test_an_invalid_key_is_an_auth_error_and_is_not_retried(server, clock):
