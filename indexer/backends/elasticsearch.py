@@ -229,7 +229,10 @@ class ElasticsearchBackend(SearchBackend):
     def _prepare(self, plan: QueryPlan, labels: frozenset[str],
                  prefix_last: bool = False) -> eq.Prepared:
         body = eq.prepare_body(plan, labels, prefix_last)
-        return eq.read_prepared(self._search(body)) if body else eq.Prepared()
+        prepared = eq.read_prepared(self._search(body)) if body else eq.Prepared()
+        prepared.synonymous = {unit.text for unit, _ in eq.units(plan, prefix_last)
+                               if self.synonyms.lookup(unit.text)}
+        return prepared
 
     def search(self, query: SearchQuery) -> SearchResult:
         plan = eq.search_plan(query.text, self.synonyms)

@@ -43,7 +43,8 @@ PERMISSION_LABELS = "permission_labels"
 
 # Hidden fields: derived in Python, searched or aggregated, never returned in hits.
 TITLE_KEY = "title_key"            # analysis.compact(title): the exact-title bonus
-CHOSUNG_STEMS = "chosung_stems"    # "ㅈㅊㅈ:주차장": initials prefix and the word prefix
+CHOSUNG_STEMS = "chosung_stems"    # "ㅈㅊㅈ:주차장": a chosung key and the syllables it stands for
+CHOSUNG_STARTS = "chosung_starts"  # the same, only keys at the start of a word
 STEM_SEPARATOR = ":"
 SPELL = "spell"                    # whole words of titles and keywords: "did you mean"
 # suggest(): kind → field of "key\x1fvalue" entries, one per completion key of each value
@@ -52,7 +53,7 @@ SPELL = "spell"                    # whole words of titles and keywords: "did yo
 COMPLETIONS = {"gu": "complete_gu", "organisation": "complete_organisation",
                "keyword": "complete_keyword"}
 SEPARATOR = "\x1f"
-HIDDEN_FIELDS = (TITLE_KEY, CHOSUNG_STEMS) + tuple(COMPLETIONS.values())
+HIDDEN_FIELDS = (TITLE_KEY, CHOSUNG_STEMS, CHOSUNG_STARTS) + tuple(COMPLETIONS.values())
 PUBLIC_FIELDS = tuple(name for name in SearchDocument.__dataclass_fields__
                       if name != PERMISSION_LABELS)
 
@@ -66,6 +67,7 @@ TIERED_BM25 = (
     " double norm = 0.25 + 0.75 * doc.length / avgdl;"
     " return query.boost * tf * 2.2 / (tf + 1.2 * norm);")
 SIMILARITY = "tiered_bm25"
+PLAIN_SEARCH = "ko_bigram"         # the search analyzer without synonyms (the word typed)
 
 _NOT_WORD = r"\uAC00-\uD7A3\u4E00-\u9FFF\u3131-\u318E"   # Hangul, CJK ideographs, jamo
 _WORD = rf"[\p{{L}}\p{{N}}&&[^{_NOT_WORD}]]"             # a Latin/digit character (Java regex)
@@ -168,7 +170,7 @@ def _text(analyzer: str = "ko_bigram", search_analyzer: str = "ko_search") -> di
 def text_mapping(text: schema.TextField, nori: bool = False) -> dict:
     fields: dict[str, Any] = {}
     if text.cross_space:
-        fields["nospace"] = _text("ko_bigram_nospace", "ko_bigram")
+        fields["nospace"] = _text("ko_bigram_nospace", PLAIN_SEARCH)
     if text.name in schema.SHORT_FIELDS:
         fields["uni"] = _text("ko_unigram", "ko_unigram")
         fields["autocomplete"] = _text("ko_edge", "ko_words")
@@ -225,11 +227,13 @@ def _is_hangul_run(word: str) -> bool:
     return "\uac00" <= word[0] <= "\ud7a3" or "\u4e00" <= word[0] <= "\u9fff"
 
 
-def chosung_stems(text: str) -> list[str]:
+def chosung_stems(text: str, inner: bool = True) -> list[str]:
     """The keys :func:`indexer.analysis.chosung_tokens` indexes (prefixes of two or more
-    initials, and of three or more from inside a compound), each as ``initials:syllables`` with
-    the part of the word it stands for: ㅈㅊㅈ is 주차장 in both 주차장 and 공영주차장, so the
-    query can rank the stem many visible titles share (주차장) before a rare one (저체중)."""
+    initials, and — ``inner`` — of three or more from inside a compound), each as
+    ``initials:syllables`` with the part of the word it stands for: ㅈㅊㅈ is 주차장 in both
+    주차장 and 공영주차장, so the query can rank the stem many visible titles share (주차장) before
+    a rare one (저체중). As in Whoosh, only a stem that starts some word is ranked that way
+    (a key found only inside compounds, 지하수영향조사기관 for ㅎㅈㅅ, is not a word typed)."""
     stems = []
     for word in analysis.word_tokens(text):
         if not _is_hangul_run(word):
@@ -237,7 +241,7 @@ def chosung_stems(text: str) -> list[str]:
         initials = analysis.chosung(word)
         stems.extend(initials[:n] + STEM_SEPARATOR + word[:n]
                      for n in range(2, min(len(word), analysis.MAX_EDGE) + 1))
-        for start in range(1, len(word) - 2):
+        for start in range(1, len(word) - 2) if inner else ():
             end = start + analysis.MAX_EDGE
             stems.extend(initials[start:end][:n] + STEM_SEPARATOR + word[start:end][:n]
                          for n in range(3, len(word[start:end]) + 1))
@@ -252,6 +256,7 @@ def es_source(doc: SearchDocument) -> dict:
     short = " ".join([doc.title, doc.organisation_name, " ".join(doc.gu), " ".join(keywords)])
     body[TITLE_KEY] = analysis.compact(doc.title)
     body[CHOSUNG_STEMS] = chosung_stems(short)
+    body[CHOSUNG_STARTS] = chosung_stems(short, inner=False)
     values = {"gu": [(gu, gu) for gu in doc.gu], "keyword": [(k, k) for k in keywords],
               "organisation": [(doc.organisation_name,
                                 doc.organisation_name + SEPARATOR + doc.organisation)]

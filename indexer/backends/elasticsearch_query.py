@@ -42,9 +42,11 @@ _LUCENE_REGEX_SPECIAL = re.compile(r'([.?+*|{}\[\]()"\\#@&<>~])')
 
 @dataclass
 class Prepared:
-    """What the query needs to know about the viewer's documents before it is built."""
+    """What the query needs to know before it is built: about the viewer's documents, and
+    which words the synonym list knows."""
     known: dict[str, bool] = field(default_factory=dict)   # Latin word → some visible doc has it
     stems: dict[str, list[tuple[str, int]]] = field(default_factory=dict)  # ㅈㅊㅈ → stems
+    synonymous: set[str] = field(default_factory=set)      # unit texts synonyms.txt expands
 
     def edits(self, unit: Unit) -> int:
         """Typo tolerance only for a word no visible document has, as in Whoosh."""
@@ -82,18 +84,20 @@ def units(plan: QueryPlan, prefix_last: bool):
 
 # Units
 
-def _field_match(text: schema.TextField, unit: Unit, edits: int) -> dict:
-    names = [text.name]
-    if unit.kind == "hangul" and text.cross_space and len(unit.text) >= 3:
-        names.append(f"{text.name}.nospace")
+def _field_match(text: schema.TextField, unit: Unit, edits: int, synonymous: bool) -> dict:
     options: dict[str, Any] = {"query": unit.text, "operator": "and"}
     if edits:
         options.update(fuzziness=edits, prefix_length=0, fuzzy_transpositions=True)
+    queries = [{"match": {text.name: dict(options)}}]
+    if synonymous:   # the word typed counts fully, its synonyms (the graph filter) a little less
+        queries = [{"match": {text.name: {**options, "analyzer": em.PLAIN_SEARCH}}},
+                   {"match": {text.name: {**options, "boost": schema.SYNONYM_WEIGHT}}}]
+    if unit.kind == "hangul" and text.cross_space and len(unit.text) >= 3:
+        queries.append({"match": {f"{text.name}.nospace": dict(options)}})
     boost = text.boost * (schema.FUZZY_WEIGHT if edits else 1.0)
-    if len(names) == 1:
+    if len(queries) == 1:
         return {"match": {text.name: {**options, "boost": boost}}}
-    return {"dis_max": {"queries": [{"match": {name: dict(options)}} for name in names],
-                        "boost": boost}}
+    return {"dis_max": {"queries": queries, "boost": boost}}
 
 
 def chosung_query(key: str, stems: list[tuple[str, int]]) -> dict:
@@ -122,8 +126,8 @@ def unit_query(unit: Unit, prepared: Prepared, prefix: bool = False) -> dict:
             "query": unit.text, "operator": "and",
             "boost": schema.TEXT_FIELDS_BY_NAME[name].boost}}} for name in schema.SHORT_FIELDS]
     else:
-        edits = prepared.edits(unit)
-        queries = [_field_match(text, unit, edits) for text in schema.TEXT_FIELDS]
+        edits, synonymous = prepared.edits(unit), unit.text in prepared.synonymous
+        queries = [_field_match(text, unit, edits, synonymous) for text in schema.TEXT_FIELDS]
     return {"dis_max": {"queries": queries, "tie_breaker": schema.TIE_BREAKER}}
 
 
@@ -188,9 +192,12 @@ def prepare_body(plan: QueryPlan, labels: frozenset[str], prefix_last: bool = Fa
         if unit.kind == "word" and unit.fuzzy_edits and not is_prefix:
             aggs[f"known:{unit.text}"] = {"filter": unit_query(unit, Prepared())}
         elif unit.kind == "jamo" and len(unit.text) >= 2:
-            aggs[f"stems:{unit.text}"] = {"terms": {
-                "field": em.CHOSUNG_STEMS, "include": f"{unit.text}{em.STEM_SEPARATOR}.*",
-                "size": PREFIX_TERMS}}
+            # visible documents per stem (at a word's start or inside a compound), and which
+            # stems start some word: only those are ranked by how common they are
+            for name, field_name in (("stems", em.CHOSUNG_STEMS), ("starts", em.CHOSUNG_STARTS)):
+                aggs[f"{name}:{unit.text}"] = {"terms": {
+                    "field": field_name, "include": f"{unit.text}{em.STEM_SEPARATOR}.*",
+                    "size": PREFIX_TERMS}}
     if not aggs:
         return None
     return {"size": 0, "track_total_hits": False, "query": visible(labels), "aggs": aggs}
@@ -198,12 +205,15 @@ def prepare_body(plan: QueryPlan, labels: frozenset[str], prefix_last: bool = Fa
 
 def read_prepared(response: dict | None) -> Prepared:
     prepared = Prepared()
-    for name, agg in ((response or {}).get("aggregations") or {}).items():
+    aggs = (response or {}).get("aggregations") or {}
+    for name, agg in aggs.items():
         kind, _, text = name.partition(":")
         if kind == "known":
             prepared.known[text] = agg["doc_count"] > 0
         elif kind == "stems":
-            prepared.stems[text] = [(b["key"], b["doc_count"]) for b in agg["buckets"]]
+            starts = {b["key"] for b in aggs.get(f"starts:{text}", {}).get("buckets", [])}
+            prepared.stems[text] = [(b["key"], b["doc_count"]) for b in agg["buckets"]
+                                    if b["key"] in starts]
     return prepared
 
 

@@ -200,9 +200,9 @@ def test_text_fields_use_the_builtin_cjk_bigram_chain_and_synonyms_at_search_tim
 
 
 def test_the_char_filters_cut_text_where_indexer_analysis_does():
-    def java_to_python(pattern):      # enough of Java's syntax for these three patterns
+    def java_to_python(pattern):      # enough of Java's syntax for these four patterns
         word = "[^\\W_\uac00-\ud7a3\u4e00-\u9fff\u3131-\u318e]"
-        return (pattern.replace(em._WORD, word)
+        return (pattern.replace(em._WORD, word).replace("[^\\p{L}\\p{N}\\s]+", "(?:[^\\w\\s]|_)+")
                 .replace("\\uAC00", "\uac00").replace("\\uD7A3", "\ud7a3")
                 .replace("\\u4E00", "\u4e00").replace("\\u9FFF", "\u9fff"))
 
@@ -214,7 +214,10 @@ def test_the_char_filters_cut_text_where_indexer_analysis_does():
 
     assert run(["latin_join"], "지하철역 Wi-Fi PM2.5 S-DoT") == "지하철역 WiFi PM25 SDoT"
     assert run(["hangul_split"], "명일2동 CCTV설치 2024년") == "명일 2 동 CCTV 설치 2024 년"
+    assert run(["punctuation_split"], "보육통계_어린이집 구인·채용(직종별)") == \
+        "보육통계 어린이집 구인 채용 직종별 "
     assert run(["hangul_join"], "인구 통계 CCTV 설치") == "인구통계 CCTV 설치"
+    assert run(em._NOSPACE, "서울시 (본청) 인구 통계").split() == ["서울시", "본청", "인구통계"]
     # the same cuts as the Python analysis: Hangul runs apart from Latin/digit words
     assert analysis.query_units("CCTV설치") == [("word", "cctv"), ("hangul", "설치")]
 
@@ -225,6 +228,8 @@ def test_every_declared_field_is_mapped_with_the_subfields_its_declaration_needs
     for text in schema.TEXT_FIELDS:
         subfields = properties[text.name].get("fields", {})
         assert ("nospace" in subfields) == text.cross_space
+        if text.cross_space:      # no synonym may match across a space (일자리 → 구인 in 성동구 인터넷)
+            assert subfields["nospace"]["search_analyzer"] == "ko_bigram"
         assert ("uni" in subfields) == (text.name in schema.SHORT_FIELDS)
         if text.name in schema.SHORT_FIELDS:
             assert subfields["autocomplete"]["analyzer"] == "ko_edge"
@@ -265,6 +270,24 @@ def test_documents_carry_fields_derived_with_indexer_analysis():
     assert source["complete_keyword"] == ["주차장\x1f주차장", "ㅈㅊㅈ\x1f주차장"]
     mapped = set(em.mappings()["properties"])
     assert set(source) <= mapped
+
+
+def test_chosung_stems_key_the_same_prefixes_as_indexer_analysis():
+    for text in ("서울시 강북구 공영주차장 현황", "강동구 거주자우선주차장 2024년 韓國 주민등록인구통계자료"):
+        stems = em.chosung_stems(text)
+        assert {stem.split(":")[0] for stem in stems} == set(analysis.chosung_tokens(text))
+    assert "ㅈㅊㅈ:주차장" in em.chosung_stems("공영주차장")     # inside a compound too
+    assert em.chosung_stems("공영주차장", inner=False) == ["ㄱㅇ:공영", "ㄱㅇㅈ:공영주", "ㄱㅇㅈㅊ:공영주차",
+                                                      "ㄱㅇㅈㅊㅈ:공영주차장"]
+
+
+def test_the_plan_keeps_synonyms_only_for_phrases_the_graph_filter_cannot_see(backend):
+    plan = eq.search_plan("와이파이 아파트 실거래가", backend.synonyms)
+    assert [c.surface for c in plan.clauses] == ["와이파이", "아파트 실거래가"]
+    assert len(plan.clauses[0].alternatives) == 1          # the index's synonym_graph expands it
+    phrase = plan.clauses[1].alternatives
+    assert phrase[0].text == "아파트 실거래가" and "부동산" in [alt.text for alt in phrase]
+    assert phrase[1].weight == schema.SYNONYM_WEIGHT
 
 
 def test_the_nori_subfield_is_added_only_when_asked_or_detected(cluster):
@@ -344,6 +367,21 @@ def test_boosts_and_tie_breaker_follow_the_schema(backend, cluster):
     assert popularity["field_value_factor"]["field"] == "views"
 
 
+def test_a_word_with_synonyms_counts_fully_and_its_synonyms_at_the_declared_weight(
+        backend, cluster):
+    search(backend, "폐쇄회로")
+    unit = cluster.main_search()["query"]["function_score"]["query"]["bool"]["must"][0]
+    title = unit["dis_max"]["queries"][0]["dis_max"]
+    typed, synonyms, nospace = (q["match"] for q in title["queries"])
+    assert typed["title"]["analyzer"] == em.PLAIN_SEARCH and "boost" not in typed["title"]
+    assert "analyzer" not in synonyms["title"]          # the field's search analyzer: synonyms
+    assert synonyms["title"]["boost"] == schema.SYNONYM_WEIGHT
+    assert "title.nospace" in nospace and title["boost"] == schema.TEXT_FIELDS[0].boost
+    search(backend, "도서관")                              # no synonyms: one match per field
+    unit = cluster.main_search()["query"]["function_score"]["query"]["bool"]["must"][0]
+    assert "match" in unit["dis_max"]["queries"][-1]
+
+
 def test_a_one_syllable_word_searches_the_unigrams_of_the_short_fields(backend, cluster):
     search(backend, "숲")
     unit = cluster.main_search()["query"]["function_score"]["query"]["bool"]["must"][0]
@@ -391,10 +429,11 @@ def known_answer(known: dict[str, int], stems: dict[str, list] | None = None,
                 kind, _, text = name.partition(":")
                 if kind == "known":
                     out[name] = {"doc_count": known.get(text, 0)}
-                elif kind == "stems":
+                elif kind in ("stems", "starts"):
                     out[name] = {"doc_count_error_upper_bound": 0, "sum_other_doc_count": 0,
                                  "buckets": [{"key": k, "doc_count": c}
-                                             for k, c in (stems or {}).get(text, [])]}
+                                             for k, c in (stems or {}).get(text, [])
+                                             if kind == "stems" or not k.startswith("ㅈㅊㅈ:향")]}
             return {**EMPTY_SEARCH, "aggregations": out}
         return then
     return answer
@@ -421,14 +460,16 @@ def test_a_mistyped_word_close_to_a_synonym_also_searches_its_synonyms(backend, 
 
 def test_a_chosung_query_ranks_words_many_visible_documents_share_first(backend, cluster):
     cluster.on("POST", r"/[^/]+/_search", known_answer(
-        {}, {"ㅈㅊㅈ": [("ㅈㅊㅈ:주차장", 40), ("ㅈㅊㅈ:저체중", 2)]}))
+        {}, {"ㅈㅊㅈ": [("ㅈㅊㅈ:향조사", 50), ("ㅈㅊㅈ:주차장", 40), ("ㅈㅊㅈ:저체중", 2)]}))
     search(backend, "ㅈㅊㅈ")
     prepare = cluster.searches()[0]
     assert prepare["aggs"]["stems:ㅈㅊㅈ"]["terms"]["include"] == "ㅈㅊㅈ:.*"
+    assert prepare["aggs"]["starts:ㅈㅊㅈ"]["terms"]["field"] == "chosung_starts"
     unit = cluster.main_search()["query"]["function_score"]["query"]["bool"]["must"][0]
     scores = {next(iter(q["constant_score"]["filter"].values()))["chosung_stems"]:
               q["constant_score"]["boost"] for q in unit["dis_max"]["queries"]}
     assert scores["ㅈㅊㅈ:"] < scores["ㅈㅊㅈ:저체중"] < scores["ㅈㅊㅈ:주차장"]
+    assert "ㅈㅊㅈ:향조사" not in scores      # only inside compounds: not a word anyone types
     search(backend, "ㅈ")
     assert cluster.main_search()["query"]["function_score"]["query"]["bool"]["must"][0] == \
         {"match_none": {}}
