@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Any, Mapping
 
 KINDS = ("file", "openapi", "stats", "standard")
-SOURCES = ("seoul", "kosis", "mois", "datagokr", "upload")
+SOURCES = ("seoul", "kosis", "mois", "datagokr", "localdata", "upload")
 PUBLIC_LABEL = "public"
 
 

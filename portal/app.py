@@ -10,6 +10,7 @@ from flask import Flask, g, request
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from indexer.base import SearchBackend
 from portal.catalog.access import ADMIN, ANONYMOUS, Viewer
 from portal.catalog.tablestore import TableStore
 from portal.config import Config, load_config
@@ -25,11 +26,11 @@ class Portal:
     engine: Engine
     sessions: sessionmaker[Session]
     store: TableStore
-    _search: object = field(default=None, repr=False)
+    _search: SearchBackend | None = field(default=None, repr=False)
     _search_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
-    def search(self):
+    def search(self) -> SearchBackend:
         """The configured search backend, opened on first use (commands that never search
         need neither the index nor its client)."""
         with self._search_lock:

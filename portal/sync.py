@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Iterator
 
 from sqlalchemy import func, select, update
@@ -205,7 +205,6 @@ def _seconds(value: datetime) -> int:
 
 
 def _aware(value: datetime | None) -> datetime | None:
-    from datetime import timezone
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
     return value
