@@ -24,7 +24,6 @@ import codecs
 import csv
 import io
 import json
-import math
 import re
 import warnings
 import zipfile
@@ -38,12 +37,13 @@ import xlrd
 
 from portal.catalog.cleaning import NUMBER, columns_to_read_as_text
 from portal.catalog.csv_arrow import read_csv_arrow
+from portal.catalog.headers import (column_names, drop_blank_columns, is_blank, is_blank_row,
+                                    label, layout)
 from portal.catalog.errors import IngestError
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 KOSIS_DATA_SHEET = "데이터"  # KOSIS downloads: 데이터 (the table) and 메타정보 (about it)
-MAX_HEADER_ROWS = 4
 TOP_ROWS = 30            # rows looked at to find the preamble and the header
 TOP_CHARS = 256 * 1024
 SAMPLE_ROWS = 5_000      # rows read as text to decide which CSV columns stay text
@@ -176,10 +176,10 @@ def _parse_csv_table(source: _Text, filename: str) -> RawTable:
     head = source.head
     sep = "\t" if head[:4096].count("\t") > head[:4096].count(",") else ","
     records = _top_records(head, source.cut, sep, filename)
-    rows = [(i, r) for i, r in enumerate(records) if not _is_blank_row(r)]
+    rows = [(i, r) for i, r in enumerate(records) if not is_blank_row(r)]
     if not rows:
         raise IngestError("the file has no rows", filename=filename)
-    preamble, header_rows, names = _layout([r for _, r in rows])
+    preamble, header_rows, names = layout([r for _, r in rows])
     header_end = rows[preamble + header_rows - 1][0] + 1
     data_start = (rows[preamble + header_rows][0] if len(rows) > preamble + header_rows
                   else header_end) + 1
@@ -187,7 +187,7 @@ def _parse_csv_table(source: _Text, filename: str) -> RawTable:
         if any(v.strip() for v in record[len(names):]):
             raise _ragged(index + 1, len(record), len(names), filename)
     width = max(len(r) for _, r in rows)
-    columns = _column_names(names, width)
+    columns = column_names(names, width)
     options = dict(sep=sep, header=None, names=range(width), index_col=False,
                    skiprows=header_end, keep_default_na=False, na_values=[""],
                    encoding=source.codec)
@@ -205,7 +205,7 @@ def _parse_csv_table(source: _Text, filename: str) -> RawTable:
                            **options)
     frame.columns = columns
     frame = _drop_blank_tail(frame, len(names), filename, data_start)
-    return RawTable(_drop_blank_columns(frame, names), "csv", source.encoding, header_rows,
+    return RawTable(drop_blank_columns(frame, names), "csv", source.encoding, header_rows,
                     data_start)
 
 
@@ -362,18 +362,18 @@ def _pick_sheet(names: list[str], sheet, filename: str) -> str:
 def _table_from_rows(rows: list[list], kind: str, filename: str, sheet: str) -> RawTable:
     width = max((len(r) for r in rows), default=0)
     # KOSIS writes "" into the cells under a merged label: blank is blank, whatever its type.
-    rows = [[None if _is_blank(v) else v for v in r] + [None] * (width - len(r)) for r in rows]
-    indexed = [(i, r) for i, r in enumerate(rows) if not _is_blank_row(r)]
+    rows = [[None if is_blank(v) else v for v in r] + [None] * (width - len(r)) for r in rows]
+    indexed = [(i, r) for i, r in enumerate(rows) if not is_blank_row(r)]
     if not indexed:
         raise IngestError(f"sheet {sheet!r} is empty", filename=filename)
-    preamble, header_rows, names = _layout([r for _, r in indexed[:TOP_ROWS]])
+    preamble, header_rows, names = layout([r for _, r in indexed[:TOP_ROWS]])
     first = preamble + header_rows
     if len(indexed) <= first:
         raise IngestError(f"sheet {sheet!r} has a header but no data rows", filename=filename,
                           row=indexed[-1][0] + 2)
     start, end = indexed[first][0], indexed[-1][0] + 1  # trailing blank rows dropped
-    frame = pd.DataFrame(rows[start:end], columns=_column_names(names, width))
-    frame = _fill_label_columns(_drop_blank_columns(frame, names))
+    frame = pd.DataFrame(rows[start:end], columns=column_names(names, width))
+    frame = _fill_label_columns(drop_blank_columns(frame, names))
     return RawTable(frame, kind, None, header_rows, start + 1, sheet)
 
 
@@ -409,7 +409,7 @@ def _read_json(text: str, filename: str) -> pd.DataFrame:
     frame = _json_frame(payload, filename)
     if frame.empty:
         raise IngestError("the JSON holds no rows", filename=filename)
-    frame.columns = _column_names([_label(c) for c in frame.columns], frame.shape[1])
+    frame.columns = column_names([label(c) for c in frame.columns], frame.shape[1])
     return frame.reset_index(drop=True)
 
 
@@ -446,114 +446,3 @@ def _seoul_envelope(payload: dict, filename: str) -> list | None:
         raise IngestError(f"the Seoul OpenAPI answered {result.get('CODE')}: "
                           f"{result.get('MESSAGE', '').strip()} (no rows)", filename=filename)
     return None
-
-
-# --- header layout -------------------------------------------------------------------------
-
-def _layout(rows: list[list]) -> tuple[int, int, list[str]]:
-    """(preamble rows, header rows, flat column labels; "" where blank) from the first
-    non-blank rows."""
-    widest = max(_filled(r) for r in rows)
-    preamble = 0
-    # Title and unit lines above the header ("서울시 인구통계", "(단위: 명)"): one cell.
-    while widest >= 3 and preamble < len(rows) - 1 and _filled(rows[preamble]) <= 1:
-        preamble += 1
-    block = rows[preamble:]
-    count = _count_header_rows(block)
-    return preamble, count, _flatten(block[:count])
-
-
-def _count_header_rows(rows: list[list]) -> int:
-    """A row continues the header when its first cell repeats the one above or is blank
-    (a label merged down) and it holds no number except year labels (2016)."""
-    count = 1
-    while count < min(MAX_HEADER_ROWS, len(rows) - 1):
-        row, above = rows[count], rows[count - 1]
-        if not (_is_blank(row[0]) or _label(row[0]) == _label(above[0])):
-            break
-        if any(_is_number(v) and not _is_year(v) for v in row):
-            break
-        count += 1
-    # Stacked headers exist because of merged cells: an upper row spans several columns.
-    if count > 1 and not any(_spans(r) for r in rows[:count - 1]):
-        return 1
-    return count
-
-
-def _flatten(rows: list[list]) -> list[str]:
-    width = max(len(r) for r in rows)
-    levels = [[_label(v) for v in r] + [""] * (width - len(r)) for r in rows]
-    for depth, level in enumerate(levels[:-1]):  # a cell merged across comes out blank
-        for c in range(1, width):
-            same_parent = all(levels[p][c] == levels[p][c - 1] for p in range(depth))
-            if not level[c] and level[c - 1] and same_parent:
-                level[c] = level[c - 1]
-    return ["_".join(dict.fromkeys(level[c] for level in levels if level[c]))
-            for c in range(width)]
-
-
-def _column_names(labels: list[str], width: int) -> list[str]:
-    """Unique names for `width` columns: blank or missing labels become column_N."""
-    labels = labels + [""] * (width - len(labels))
-    return _unique([label or f"column_{i + 1}" for i, label in enumerate(labels)])
-
-
-def _drop_blank_columns(frame: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
-    """Columns without a header and without a value carry nothing (Excel spacer columns,
-    a trailing separator on every line)."""
-    keep = [i < len(labels) and bool(labels[i]) or frame.iloc[:, i].notna().any()
-            for i in range(frame.shape[1])]
-    return frame.loc[:, keep]
-
-
-def _unique(names: list[str]) -> list[str]:
-    seen, result = set(), []
-    for name in names:
-        candidate, n = name, 1
-        while candidate in seen:
-            n += 1
-            candidate = f"{name}_{n}"
-        seen.add(candidate)
-        result.append(candidate)
-    return result
-
-
-def _label(value) -> str:
-    if _is_blank(value):
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = " ".join(str(value).split())  # header cells wrap lines inside Excel
-    return "" if re.fullmatch(r"Unnamed: \d+(_level_\d+)?", text) else text
-
-
-def _is_blank(value) -> bool:
-    return (value is None or (isinstance(value, float) and math.isnan(value))
-            or (isinstance(value, str) and not value.strip()))
-
-
-def _is_blank_row(row) -> bool:
-    return all(_is_blank(v) for v in row)
-
-
-def _filled(row) -> int:
-    return sum(not _is_blank(v) for v in row)
-
-
-def _is_number(value) -> bool:
-    if isinstance(value, bool):
-        return False
-    if isinstance(value, (int, float)):
-        return not math.isnan(value)
-    return isinstance(value, str) and bool(_NUMBER.fullmatch(value.strip()))
-
-
-def _is_year(value) -> bool:
-    text = _label(value)
-    return len(text) == 4 and text.isdigit() and 1900 <= int(text) <= 2100
-
-
-def _spans(row) -> bool:
-    labels = [_label(v) for v in row]
-    return any(labels[c - 1] and labels[c] in ("", labels[c - 1])
-               for c in range(1, len(labels)))
