@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, render_template, request, send_file
 
 from portal.app import current_viewer, db, portal_state
-from portal.catalog import queries
-from portal.catalog.models import TableVersion
+from portal.catalog import freshness, queries
+from portal.catalog.models import TableVersion, utcnow
 
 bp = Blueprint("datasets", __name__, url_prefix="/datasets")
 
@@ -34,9 +34,15 @@ def show(slug: str):
         preview = portal_state().store.head(version.parquet_key, rows)
     queries.count_view(session, dataset)
     session.commit()
+    last_change = version.created_at if version else (dataset.harvested_at or dataset.modified_at)
+    due = freshness.due_date(dataset.update_cycle, dataset.next_update_due, last_change)
     return render_template("datasets/show.html", dataset=dataset, version=version,
                            profile=version.profile if version else None, preview=preview,
-                           versions=queries.table_versions(session, dataset))
+                           versions=queries.table_versions(session, dataset),
+                           last_change=last_change, due=due,
+                           overdue=freshness.is_overdue(dataset.update_cycle,
+                                                        dataset.next_update_due, last_change,
+                                                        utcnow()))
 
 
 @bp.get("/<slug>/versions/<int:version_id>/original")

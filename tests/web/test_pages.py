@@ -91,3 +91,18 @@ def test_preview_shows_missing_dates_and_numbers_as_blank_cells(client, app, see
     page = client.get("/datasets/gaps").get_data(as_text=True)
     assert "<td>2020-01-02</td><td>12.5</td><td>폐업</td>" in page
     assert "<td></td><td></td><td></td>" in page
+
+
+def test_a_dataset_whose_monthly_update_is_late_says_so(client, app, seeded):
+    from datetime import datetime, timezone
+    from portal.catalog.models import Dataset
+    portal = app.extensions["portal"]
+    with portal.sessions.begin() as session:
+        late = make_dataset(session, slug="late", update_cycle="monthly")
+        make_dataset(session, slug="fresh", update_cycle="monthly")
+        # content last changed long ago, next to one that just changed
+        session.get(Dataset, late.id).modified_at = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    late_page = client.get("/datasets/late").get_data(as_text=True)
+    assert '<span class="badge overdue">갱신 지연</span>' in late_page
+    assert "다음 갱신 예정 2020-02-04" in late_page  # 2020-01-01 + 31 days + 3 days' grace
+    assert "갱신 지연" not in client.get("/datasets/fresh").get_data(as_text=True)
