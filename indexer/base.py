@@ -84,6 +84,18 @@ class Suggestion:
     count: int = 1                           # visible datasets behind it
 
 
+def merge_suggestions(values: list[Suggestion], titles: list[Suggestion],
+                      limit: int) -> list[Suggestion]:
+    """Values first (a district or an organisation is the broader completion), at most half,
+    then titles; each text once."""
+    merged, seen = [], set()
+    for suggestion in values[: max(1, limit // 2)] + titles + values[limit // 2:]:
+        if suggestion.text not in seen:
+            seen.add(suggestion.text)
+            merged.append(suggestion)
+    return merged[:limit]
+
+
 class SearchBackend(ABC):
     """One search index. Implementations register in :mod:`indexer.backends`."""
 

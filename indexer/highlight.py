@@ -10,6 +10,7 @@ import html
 import re
 import unicodedata
 
+from indexer import schema
 from indexer.analysis import chosung, is_chosung_query
 
 SNIPPET_CHARS = 160
@@ -89,3 +90,23 @@ def highlight(text: str, words: list[str], snippet: bool = False,
     prefix = "…" if start > 0 else ""
     suffix = "…" if end < len(text) else ""
     return prefix + "".join(out) + suffix
+
+
+def highlight_fields(fields: dict, words: list[str], extra_words=None) -> dict[str, str]:
+    """<mark> highlights of a hit's declared text fields (a snippet for the description);
+    `extra_words(value)` adds words found for that value (typo corrections)."""
+    highlights: dict[str, str] = {}
+    if not words:
+        return highlights
+    for text in schema.TEXT_FIELDS:
+        if not text.highlight:
+            continue
+        value = fields.get(text.name)
+        if isinstance(value, list):
+            value = ", ".join(value)
+        value = value or ""
+        extra = extra_words(value) if extra_words else []
+        marked = highlight(value, words + extra, snippet=text.name == "description")
+        if marked:
+            highlights[text.name] = marked
+    return highlights

@@ -23,7 +23,8 @@ from elasticsearch.helpers import BulkIndexError
 from indexer import analysis, highlight, schema, typo
 from indexer.backends import elasticsearch_mapping as em
 from indexer.backends import elasticsearch_query as eq
-from indexer.base import Hit, SearchBackend, SearchQuery, SearchResult, Suggestion
+from indexer.base import (Hit, SearchBackend, SearchQuery, SearchResult, Suggestion,
+                          merge_suggestions)
 from indexer.documents import as_document, as_utc
 from indexer.plan import QueryPlan, Unit, plan_query, with_synonym_typos
 from indexer.synonyms import Synonyms
@@ -298,13 +299,7 @@ class ElasticsearchBackend(SearchBackend):
             response = self._search(eq.titles_body(plan, labels, limit, prepared, self.nori))
             titles = [Suggestion(text=raw["_source"]["title"], kind="title",
                                  value=raw["_source"]["slug"]) for raw in response["hits"]["hits"]]
-        merged, seen = [], set()
-        # Values first (a district or an organisation is the broader completion), at most half.
-        for suggestion in values[: max(1, limit // 2)] + titles + values[limit // 2:]:
-            if suggestion.text not in seen:
-                seen.add(suggestion.text)
-                merged.append(suggestion)
-        return merged[:limit]
+        return merge_suggestions(values, titles, limit)
 
     def count(self) -> int:
         try:
@@ -355,19 +350,8 @@ def make_hit(raw: dict, words: list[str], fuzzy: list[Unit]) -> Hit:
               if name in em.PUBLIC_FIELDS}
     if isinstance(fields.get("modified"), str):
         fields["modified"] = as_utc(fields["modified"])
-    highlights = {}
-    if words:
-        for text in schema.TEXT_FIELDS:
-            if not text.highlight:
-                continue
-            value = fields.get(text.name)
-            if isinstance(value, list):
-                value = ", ".join(value)
-            value = value or ""
-            marked = highlight.highlight(value, words + _typo_words(value, fuzzy),
-                                         snippet=text.name == "description")
-            if marked:
-                highlights[text.name] = marked
+    highlights = highlight.highlight_fields(fields, words,
+                                            lambda value: _typo_words(value, fuzzy))
     return Hit(id=fields.get("id", raw.get("_id")), slug=fields.get("slug", ""),
                score=round(float(raw.get("_score") or 0.0), 4), fields=fields,
                highlights=highlights)

@@ -83,17 +83,7 @@ def search(view, query: SearchQuery, synonyms) -> SearchResult:
 
 def make_hit(view, docnum: int, score: float, words) -> Hit:
     fields = dict(view.searcher.stored_fields(docnum)[wf.STORED])
-    highlights = {}
-    if words:
-        for text in schema.TEXT_FIELDS:
-            if not text.highlight:
-                continue
-            value = fields.get(text.name)
-            if isinstance(value, list):
-                value = ", ".join(value)
-            marked = highlight.highlight(value or "", words, snippet=text.name == "description")
-            if marked:
-                highlights[text.name] = marked
+    highlights = highlight.highlight_fields(fields, words)
     return Hit(id=fields["id"], slug=fields["slug"], score=round(score, 4), fields=fields,
                highlights=highlights)
 

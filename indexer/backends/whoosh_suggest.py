@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from indexer import analysis
-from indexer.base import Suggestion
+from indexer.base import Suggestion, merge_suggestions
 from indexer.backends import whoosh_fields as wf
 from indexer.backends.whoosh_scoring import evaluate
 from indexer.plan import plan_query
@@ -71,10 +71,4 @@ def suggest(view, prefix: str, labels: frozenset[str], limit: int, synonyms) -> 
     values = value_suggestions(view, typed.replace(" ", ""), visible, jamo)
     values.sort(key=lambda s: (-s.count, s.text))
     titles = title_suggestions(view, prefix, visible, limit, synonyms)
-    merged, seen = [], set()
-    # Values first (a district or an organisation is the broader completion), at most half.
-    for suggestion in values[: max(1, limit // 2)] + titles + values[limit // 2:]:
-        if suggestion.text not in seen:
-            seen.add(suggestion.text)
-            merged.append(suggestion)
-    return merged[:limit]
+    return merge_suggestions(values, titles, limit)
