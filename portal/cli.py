@@ -133,6 +133,41 @@ def ingest(ctx: Context, file: Path, slug: str, sheet, **options):
     _drain(ctx)
 
 
+@cli.command(help="Harvest a source (seoul, kosis, mois): create and update its datasets, "
+                  "withdraw those it stopped listing, and record the run. Unchanged entries "
+                  "write nothing.")
+@click.argument("source")
+@click.option("--dataset", "source_ids", multiple=True,
+              help="Only this entry, by its source ID, e.g. OA-2734 (repeat for several). "
+                   "Nothing is withdrawn then.")
+@click.option("--dry-run", is_flag=True, help="List and count; change no dataset.")
+@click.option("--base-url", help="The source's root URL (default: the connector's).")
+@pass_context
+def harvest(ctx: Context, source, source_ids, dry_run, base_url):
+    from connectors import connector_names, get_connector
+    from portal.harvest import harvest as run_harvest
+    if source not in connector_names():
+        raise click.BadParameter(f"{source!r}: one of {', '.join(connector_names())}",
+                                 param_hint="SOURCE")
+    connector = get_connector(source, **({"base_url": base_url} if base_url else {}))
+    if tuple(connector.sources) != (source,):
+        raise click.ClickException(f"{source}: a connector of several sources "
+                                   f"({', '.join(connector.sources)}) cannot be harvested yet")
+    try:
+        run = run_harvest(ctx.portal, source, connector, dry_run=dry_run,
+                          only=source_ids or None, progress=_progress)
+    finally:
+        connector.close()
+    counts = ", ".join(f"{count:,} {name}" for name, count in run.counts().items())
+    click.echo(f"harvest {source} #{run.id}: {run.status}{' (dry run)' if dry_run else ''}; "
+               f"{counts}")
+    if run.error_message:
+        click.echo(f"  {run.error_message}", err=True)
+    _drain(ctx)
+    if run.status == "failed":
+        sys.exit(1)
+
+
 @cli.command(help="Apply pending catalog changes (the outbox) to the search index.")
 @pass_context
 def sync(ctx: Context):

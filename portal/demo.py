@@ -8,7 +8,6 @@ run loads nothing twice.
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,14 +19,11 @@ from portal.catalog import datasets as catalog
 from portal.catalog.ingest import ingest_file
 from portal.catalog.models import Dataset, Resource
 from portal.catalog.organisations import district_in_text, district_slug, seed_organisations
+from portal.catalog.seoul_catalog import PROVIDER_GROUPS, clean_title
 
 SEOUL_CATALOG = "seoul_opendata/seoul-api-catalog_SearchCatalogService.json"
 SEOUL_DATASET_URL = "https://data.seoul.go.kr/dataList/{id}/S/1/datasetView.do"
 
-# The catalog's 제공기관 groups, mapped to our organisations.
-PROVIDER_GROUPS = {"서울시(본청)": "seoul", "서울시(산하기관)": "seoul-agencies",
-                   "서울시(사업소)": "seoul-offices", "공공기관(외부)": "public-institutions",
-                   "민간(기업)": "private-companies"}
 SERVICE_FORMATS = {"Sheet": "SHEET", "Api": "API", "File": "FILE", "Chart": "CHART",
                    "Link": "LINK"}
 
@@ -170,7 +166,7 @@ def _catalog_dataset(entry: dict, orgs: dict[str, int]) -> Dataset:
     url = SEOUL_DATASET_URL.format(id=entry["id"])
     dataset = Dataset(
         slug=f"seoul-{entry['id'].lower()}", source="seoul", source_id=entry["id"],
-        source_url=url, title_ko=_clean_title(entry["name"]),
+        source_url=url, title_ko=clean_title(entry["name"]),
         theme=entry["mapCategory"] or "기타",
         kind="stats" if entry["category"] == "통계" else
              "openapi" if "Api" in services else "file",
@@ -179,11 +175,6 @@ def _catalog_dataset(entry: dict, orgs: dict[str, int]) -> Dataset:
         spatial_coverage=[district.codes["mois"]] if district else ["11000"])
     dataset.resources = [Resource(name="서울 열린데이터광장 데이터셋 페이지", kind="link", url=url)]
     return dataset
-
-
-def _clean_title(name: str) -> str:
-    # Catalog titles end with the catalog's own category word ("… 공공데이터", "… 통계").
-    return re.sub(r"\s+(공공데이터|통계)$", "", name.strip()) or name
 
 
 def load_table(session: Session, store, demo_dir: Path, table: DemoTable) -> bool:

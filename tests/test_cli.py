@@ -26,7 +26,8 @@ def run(config, tmp_path, monkeypatch):
 
 def test_help_explains_every_command(run):
     result = run("--help")
-    for command in ("init-db", "load-demo", "serve", "ingest", "orgs", "config-example"):
+    for command in ("init-db", "load-demo", "serve", "ingest", "harvest", "sync", "index", "orgs",
+                    "config-example"):
         assert command in result.output
 
 

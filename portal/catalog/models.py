@@ -114,6 +114,10 @@ class Dataset(Base):
     modified_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     harvested_at: Mapped[datetime | None]
     view_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Harvest bookkeeping: consecutive successful runs of its source that did not list it,
+    # and when it was withdrawn (kept, not deleted: links and table versions stay readable).
+    missing_runs: Mapped[int] = mapped_column(default=0, server_default="0")
+    withdrawn_at: Mapped[datetime | None]
 
     owner: Mapped[Organisation | None] = relationship()
     resources: Mapped[list[Resource]] = relationship(back_populates="dataset",
@@ -200,3 +204,47 @@ class SearchLogEntry(Base):
     query: Mapped[str] = mapped_column(String(200), index=True)  # normalised: NFKC, lower
     results: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class HarvestRun(Base):
+    """One run of a connector over a source (수집 실행): what it found and how it ended."""
+    __tablename__ = "harvest_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(30), index=True)
+    # queued | running | succeeded | partially_failed | failed
+    status: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    dry_run: Mapped[bool] = mapped_column(default=False)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    new: Mapped[int] = mapped_column(default=0)
+    updated: Mapped[int] = mapped_column(default=0)
+    unchanged: Mapped[int] = mapped_column(default=0)
+    failed: Mapped[int] = mapped_column(default=0)
+    withdrawn: Mapped[int] = mapped_column(default=0)
+    error_message: Mapped[str | None] = mapped_column(Text)
+
+    items: Mapped[list[HarvestItem]] = relationship(back_populates="run",
+                                                    cascade="all, delete-orphan",
+                                                    order_by="HarvestItem.id")
+
+    def counts(self) -> dict[str, int]:
+        return {name: getattr(self, name)
+                for name in ("new", "updated", "unchanged", "failed", "withdrawn")}
+
+
+class HarvestItem(Base):
+    """What a run did with one source entry; failed items keep the source's error."""
+    __tablename__ = "harvest_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("harvest_runs.id", ondelete="CASCADE"),
+                                        index=True)
+    source_id: Mapped[str] = mapped_column(String(120))
+    # No foreign key: the record of a run outlives a dataset deleted later.
+    dataset_id: Mapped[int | None] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(20))  # new | updated | unchanged | failed | withdrawn
+    error_code: Mapped[str | None] = mapped_column(String(60))
+    error_message: Mapped[str | None] = mapped_column(Text)
+
+    run: Mapped[HarvestRun] = relationship(back_populates="items")

@@ -1,0 +1,102 @@
+"""A connector's DatasetRecord as the fields of a Dataset (the portal's side of the mapping).
+
+Connectors pass the source's names through; choosing the owner organisation and the spatial
+coverage is the portal's business. For the Seoul catalog it is the rule `portal load-demo`
+uses (provider group, or the gu named in the title of a 자치구 entry), so a harvest after the
+demo load finds the same owners.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from connectors import DatasetRecord
+from portal.catalog.models import Dataset, Organisation, Resource
+from portal.catalog.organisations import district_in_text, district_slug
+from portal.catalog.seoul_catalog import PROVIDER_GROUPS, clean_title
+
+SEOUL_CITY_CODE = "11000"
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """What a record sets on its dataset: the fields and the source's own resources."""
+    slug: str
+    fields: dict[str, Any]
+    resources: tuple[tuple[str, str, str | None, str | None], ...]  # name, kind, url, format
+
+
+def organisation_index(session: Session) -> dict[str, int]:
+    """Slugs and Korean names of organisations → id, for owner lookups."""
+    index: dict[str, int] = {}
+    for org_id, slug, name_ko in session.execute(
+            select(Organisation.id, Organisation.slug, Organisation.name_ko)):
+        index.setdefault(name_ko, org_id)
+        index[slug] = org_id
+    return index
+
+
+def map_record(record: DatasetRecord, orgs: dict[str, int]) -> Mapped:
+    owner_slug, spatial = _owner_and_spatial(record)
+    fields: dict[str, Any] = {
+        "source_url": record.source_url, "title_ko": clean_title(record.title_ko),
+        "keywords": list(record.keywords), "theme": record.theme, "kind": record.kind,
+        "formats": list(record.formats), "licence": record.licence,
+        "owner_org_id": orgs.get(owner_slug) if owner_slug else orgs.get(record.owner or ""),
+        "spatial_coverage": spatial,
+    }
+    # A source that says nothing does not erase what the portal added (an English title, a
+    # description written for a demo table).
+    for name in ("title_en", "description_ko", "update_cycle"):
+        value = getattr(record, name)
+        if value is not None:
+            fields[name] = value
+    resources = tuple((r.name, r.kind, r.url, r.format) for r in record.resources)
+    return Mapped(slug_for(record), fields, resources)
+
+
+def slug_for(record: DatasetRecord) -> str:
+    """seoul + OA-2734 → seoul-oa-2734 (the slug `portal load-demo` gives it)."""
+    text = re.sub(r"[^a-z0-9]+", "-", f"{record.source}-{record.source_id}".lower())
+    return text.strip("-")[:120].rstrip("-")
+
+
+def _owner_and_spatial(record: DatasetRecord) -> tuple[str | None, list[str]]:
+    mois = [s.code for s in record.spatial if s.code_system == "mois"]
+    if record.source != "seoul":
+        return None, mois
+    group = record.extras.get("provider_group", "")
+    district = district_in_text(record.title_ko) if group.startswith("자치구") else None
+    if district is not None:
+        return district_slug(district), [district.codes["mois"]]
+    return PROVIDER_GROUPS.get(group, "seoul"), mois or [SEOUL_CITY_CODE]
+
+
+# --- comparing ------------------------------------------------------------------------------
+
+def harvested_resources(dataset: Dataset) -> list[Resource]:
+    """The resources a harvest owns: all but those holding ingested table versions."""
+    return [r for r in dataset.resources if not r.table_versions]
+
+
+def current(dataset: Dataset, mapped: Mapped) -> Mapped:
+    """The dataset as it is, in the shape of `mapped`, to tell whether anything changed."""
+    fields = {name: getattr(dataset, name) for name in mapped.fields}
+    resources = tuple((r.name, r.kind, r.url, r.format) for r in harvested_resources(dataset))
+    return Mapped(dataset.slug, fields, resources)
+
+
+def apply_resources(dataset: Dataset, mapped: Mapped) -> bool:
+    """Replace the harvested resources when the source lists others; True when it did."""
+    kept = harvested_resources(dataset)
+    if tuple((r.name, r.kind, r.url, r.format) for r in kept) == mapped.resources:
+        return False
+    tables = [r for r in dataset.resources if r.table_versions]
+    dataset.resources = tables + [
+        Resource(name=name, kind=kind, url=url, format=fmt, position=len(tables) + i)
+        for i, (name, kind, url, fmt) in enumerate(mapped.resources)]
+    return True
