@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from portal.catalog import datasets as catalog
 from portal.catalog.ingest import ingest_file
-from portal.catalog.models import Dataset, Resource
-from portal.catalog.organisations import district_in_text, district_slug, seed_organisations
-from portal.catalog.seoul_catalog import PROVIDER_GROUPS, clean_title
+from portal.catalog.models import Dataset, Organisation, Resource
+from portal.catalog.organisations import seed_organisations
+from portal.catalog.seoul_catalog import SEOUL_CITY_CODE, catalog_owner, clean_title
+from portal.progress import no_progress
 
 SEOUL_CATALOG = "seoul_opendata/seoul-api-catalog_SearchCatalogService.json"
 SEOUL_DATASET_URL = "https://data.seoul.go.kr/dataList/{id}/S/1/datasetView.do"
@@ -125,7 +126,7 @@ class DemoReport:
 
 
 def load_demo(portal, progress=None) -> DemoReport:
-    progress = progress or _no_progress
+    progress = progress or no_progress
     demo_dir = portal.config.demo_dir
     report = DemoReport()
     with portal.sessions.begin() as session:
@@ -160,9 +161,7 @@ def load_seoul_catalog(session: Session, entries: list[dict], progress) -> tuple
 
 def _catalog_dataset(entry: dict, orgs: dict[str, int]) -> Dataset:
     services = [s.strip() for s in entry["serviceType"].split(",") if s.strip()]
-    district = district_in_text(entry["name"]) if entry["district"].startswith("자치구") \
-        else None
-    owner = district_slug(district) if district else PROVIDER_GROUPS.get(entry["district"], "seoul")
+    owner, gu_code = catalog_owner(entry["name"], entry["district"])
     url = SEOUL_DATASET_URL.format(id=entry["id"])
     dataset = Dataset(
         slug=f"seoul-{entry['id'].lower()}", source="seoul", source_id=entry["id"],
@@ -172,7 +171,7 @@ def _catalog_dataset(entry: dict, orgs: dict[str, int]) -> Dataset:
              "openapi" if "Api" in services else "file",
         formats=[SERVICE_FORMATS.get(s, s.upper()) for s in services],
         licence="KOGL-1", owner_org_id=orgs[owner],
-        spatial_coverage=[district.codes["mois"]] if district else ["11000"])
+        spatial_coverage=[gu_code or SEOUL_CITY_CODE])
     dataset.resources = [Resource(name="서울 열린데이터광장 데이터셋 페이지", kind="link", url=url)]
     return dataset
 
@@ -197,16 +196,4 @@ def load_table(session: Session, store, demo_dir: Path, table: DemoTable) -> boo
 
 
 def _organisation_ids(session: Session) -> dict[str, int]:
-    from portal.catalog.models import Organisation
     return dict(session.execute(select(Organisation.slug, Organisation.id)).all())
-
-
-class _no_progress:
-    def __init__(self, items, label=None, length=None):
-        self.items = items
-
-    def __enter__(self):
-        return self.items
-
-    def __exit__(self, *exc):
-        return False

@@ -16,11 +16,7 @@ from sqlalchemy.orm import Session
 
 from connectors import DatasetRecord
 from portal.catalog.models import Dataset, Organisation, Resource
-from portal.catalog.organisations import district_in_text, district_slug
-from portal.catalog.seoul_catalog import PROVIDER_GROUPS, clean_title
-
-SEOUL_CITY_CODE = "11000"
-
+from portal.catalog.seoul_catalog import SEOUL_CITY_CODE, catalog_owner, clean_title
 
 @dataclass(frozen=True)
 class Mapped:
@@ -69,11 +65,8 @@ def _owner_and_spatial(record: DatasetRecord) -> tuple[str | None, list[str]]:
     mois = [s.code for s in record.spatial if s.code_system == "mois"]
     if record.source != "seoul":
         return None, mois
-    group = record.extras.get("provider_group", "")
-    district = district_in_text(record.title_ko) if group.startswith("자치구") else None
-    if district is not None:
-        return district_slug(district), [district.codes["mois"]]
-    return PROVIDER_GROUPS.get(group, "seoul"), mois or [SEOUL_CITY_CODE]
+    owner, gu_code = catalog_owner(record.title_ko, record.extras.get("provider_group", ""))
+    return owner, [gu_code] if gu_code else (mois or [SEOUL_CITY_CODE])
 
 
 # --- comparing ------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from connectors import Connector, DatasetRecord, QuotaExceeded, SourceError
 from portal.catalog import datasets as catalog
 from portal.catalog.models import Dataset, HarvestItem, HarvestRun, Resource, utcnow
 from portal.catalog.organisations import seed_organisations
+from portal.progress import no_progress
 from portal.harvest.mapping import Mapped, apply_resources, current, map_record, \
     organisation_index
 
@@ -55,7 +56,7 @@ def harvest(portal, source_name: str, connector: Connector, *, dry_run: bool = F
         records = connector.list_datasets()
         if wanted is not None:
             records = (r for r in records if r.source_id in wanted)
-        with (progress or _no_progress)(records, f"harvest {source_name}") as bar:
+        with (progress or no_progress)(records, f"harvest {source_name}") as bar:
             for record in bar:
                 job.item(record)
         job.flush_unchanged()
@@ -229,14 +230,3 @@ def _write(session, record: DatasetRecord, mapped: Mapped, known: _Known | None,
                             status=status))
     session.flush()
     return status, dataset.id
-
-
-class _no_progress:
-    def __init__(self, items, label=None, length=None):
-        self.items = items
-
-    def __enter__(self):
-        return self.items
-
-    def __exit__(self, *exc):
-        return False
