@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from portal.catalog.models import Dataset, HarvestRun
 from portal.cli import cli
-from tests.harvest.test_runs import KEY, server  # noqa: F401 (the module's server fixture)
+from tests.harvest.conftest import KEY
 
 
 def invoke(config, *args):
@@ -15,7 +15,7 @@ def invoke(config, *args):
     return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
 
 
-def test_harvest_of_one_entry_prints_the_counts(config, portal, server):  # noqa: F811
+def test_harvest_of_one_entry_prints_the_counts(config, portal, server):
     base = f"--base-url={server.url}/seoul"
     result = invoke(config, "harvest", "seoul", "--dataset", "OA-2734", base)
     assert result.exit_code == 0, result.output

@@ -15,18 +15,8 @@ from sqlalchemy.orm import selectinload
 from connectors import get_connector
 from portal.catalog.models import Dataset, HarvestItem, HarvestRun, OutboxEntry, utcnow
 from portal.harvest import harvest
-from tests.connectors.conftest import FakeClock, RECORDED, TestServer
-
-KEY = {"PORTAL_SEOUL_API_KEY": "harvest-test-key"}
-
-
-@pytest.fixture(scope="module")
-def server():
-    server = TestServer().start()
-    yield server
-    server.faults.release.set()
-    server.stop()
-
+from tests.connectors.conftest import FakeClock, RECORDED
+from tests.harvest.conftest import KEY
 
 @pytest.fixture
 def seoul(server):
