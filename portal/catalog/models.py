@@ -118,6 +118,10 @@ class Dataset(Base):
     # and when it was withdrawn (kept, not deleted: links and table versions stay readable).
     missing_runs: Mapped[int] = mapped_column(default=0, server_default="0")
     withdrawn_at: Mapped[datetime | None]
+    # The same data published by another source (a KOSIS table the Seoul portal also lists):
+    # this entry points at the one search shows, instead of appearing twice.
+    same_as_id: Mapped[int | None] = mapped_column(
+        ForeignKey("datasets.id", ondelete="SET NULL"), index=True)
 
     owner: Mapped[Organisation | None] = relationship()
     resources: Mapped[list[Resource]] = relationship(back_populates="dataset",
@@ -223,6 +227,10 @@ class HarvestRun(Base):
     failed: Mapped[int] = mapped_column(default=0)
     withdrawn: Mapped[int] = mapped_column(default=0)
     error_message: Mapped[str | None] = mapped_column(Text)
+    # How many entries the source announced (for a progress bar), and who started the run:
+    # cli | scheduler | admin.
+    expected: Mapped[int | None]
+    trigger: Mapped[str] = mapped_column(String(20), default="cli", server_default="cli")
 
     items: Mapped[list[HarvestItem]] = relationship(back_populates="run",
                                                     cascade="all, delete-orphan",
