@@ -91,11 +91,12 @@ def distinct_counts(series: pd.Series) -> pd.Series:
 # ---------------------------------------------------------------- numbers
 
 def _tag_numbers(name: str, values: pd.Series, dtype: str) -> ColumnTag:
-    values = values[np.isfinite(values.to_numpy(dtype=float))]
+    integers = ptypes.is_integer_dtype(values.dtype)
+    if not integers:  # integers are always finite: a million of them need no check
+        values = values[np.isfinite(values.to_numpy(dtype=float))]
     if values.empty:
         return ColumnTag(name, v.TEXT, dtype)
-    integral = ptypes.is_integer_dtype(values.dtype) or \
-        bool(np.all(np.mod(values.to_numpy(dtype=float), 1) == 0))
+    integral = integers or bool(np.all(np.mod(values.to_numpy(dtype=float), 1) == 0))
     if integral:
         tag = _integral_tag(name, values, dtype)
         if tag is not None:
@@ -113,13 +114,15 @@ def _tag_numbers(name: str, values: pd.Series, dtype: str) -> ColumnTag:
 
 def _integral_tag(name: str, values: pd.Series, dtype: str,
                   as_text: bool = False) -> ColumnTag | None:
-    numbers = values.astype("int64")
+    # An integer column's own min and max: converting a million values first costs more.
+    numbers = values if ptypes.is_signed_integer_dtype(values.dtype) else values.astype("int64")
     lo, hi = int(numbers.min()), int(numbers.max())
     # Counts can look like gu codes by chance (a population of 11230): numbers need a header
     # hint; digit strings (codes kept as text) need a hint or some variety.
     hinted = v.has_hint(name, v.GU_HINTS + v.CODE_HINTS)
     if (hinted or as_text) and lo >= 11000:
-        distinct = pd.unique(numbers)  # only here: hashing a million numbers is not free
+        # only here: hashing a million numbers is not free
+        distinct = pd.unique(numbers.astype("int64"))
         if hinted or len(distinct) >= 3:
             detection = detect_code_system(distinct, threshold=SHARE)
             if detection.system is not None:
@@ -146,6 +149,8 @@ def _coordinate_tag(name: str, values: pd.Series, dtype: str,
     """lat/lon by value range, never by name (culturalEventInfo's LOT is the latitude)."""
     hinted = v.has_hint(name, v.COORD_HINTS) or v.header_key(name) in ("x", "y") \
         or v.header_key(name).endswith(("(x)", "(y)"))
+    if integral and not hinted:
+        return None  # whole numbers without a header hint are never coordinates
     numbers = values.to_numpy(dtype=float)
 
     def share_in(bounds: tuple[float, float], slack: float = 0.0) -> float:

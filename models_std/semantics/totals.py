@@ -41,9 +41,9 @@ def total_row_scores(frame: pd.DataFrame, tags: Sequence[ColumnTag]) -> pd.Serie
         elif not pd.api.types.is_numeric_dtype(column.dtype):
             city = tag.tag == v.GU and tag.code_system == NAME
             item = v.has_hint(tag.name, v.ITEM_HINTS)
-            flags = map_distinct(column, lambda u, c=city, i=item: _is_total(u, c, i), dtype=bool)
-            if not flags[column.notna()].all():
-                scores += flags.to_numpy(dtype="int64")
+            flags = _row_flags(column, lambda u, c=city, i=item: _is_total(u, c, i))
+            if not flags[column.notna().to_numpy()].all():
+                scores += flags
     return pd.Series(scores, index=frame.index, name="total_score")
 
 
@@ -75,6 +75,15 @@ def grand_total_mask(scores: pd.Series) -> pd.Series:
 def total_columns(tags: Sequence[ColumnTag]) -> list[str]:
     """Measure columns that are row totals of other columns (CCTV's 소계 over its years)."""
     return [tag.name for tag in tags if tag.total_column]
+
+
+def _row_flags(column: pd.Series, func) -> np.ndarray:
+    """Per row, `func` of its value (False where missing), worked out once per distinct
+    value; a categorical's categories are its distinct values already (no hashing)."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        flags = np.asarray(func(pd.Series(column.cat.categories, dtype=object)), dtype=bool)
+        return np.append(flags, False)[column.cat.codes.to_numpy()]
+    return map_distinct(column, func, dtype=bool).to_numpy()
 
 
 def _is_total(uniques: pd.Series, city: bool, item: bool) -> np.ndarray:

@@ -28,6 +28,7 @@ a column is never half numbers, half silently dropped values.
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -36,6 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 SAMPLE_SIZE = 2000
+PARALLEL_ROWS = 100_000  # below this, a second thread costs more than it saves
 NEARLY_ALL = 0.9  # of a sample, for a column to be tried as numbers or dates
 
 # Written in Korean statistics where a number would be: none, not applicable, suppressed.
@@ -78,8 +80,17 @@ def clean_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 def clean_table_with_notes(frame: pd.DataFrame) -> CleanResult:
     columns, notes = {}, {}
-    for position, name in enumerate(frame.columns):  # by position: names may repeat
-        columns[position], note = clean_column(str(name), frame.iloc[:, position])
+    # by position: names may repeat
+    jobs = [(str(name), frame.iloc[:, position]) for position, name in enumerate(frame.columns)]
+    if len(frame) >= PARALLEL_ROWS and len(jobs) > 1:
+        # A text column's time goes to Arrow kernels (strip, compare), which release the GIL:
+        # two columns at a time on two cores.
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="clean") as pool:
+            results = list(pool.map(lambda job: clean_column(*job), jobs))
+    else:
+        results = [clean_column(*job) for job in jobs]
+    for position, (name, (column, note)) in enumerate(zip(frame.columns, results)):
+        columns[position] = column
         if note:
             notes[name] = note
     # Every column is already a new Series: copying them again would double the memory.

@@ -39,27 +39,32 @@ def ingest_bytes(session: Session, store: TableStore, dataset: Dataset, data: by
                           f"{max_bytes / 1e6:.0f} MB", filename=filename)
     resource = _tabular_resource(session, dataset, resource_name or Path(filename).name)
     latest = _latest_version(session, resource)
-    original_key = store.original_key(data, filename)
-    if latest is not None and latest.original_key == original_key and sheet is None:
-        return IngestOutcome(dataset, latest, created=False)  # the very same bytes again
-
-    raw = read_table(data, filename, sheet=sheet)
-    frame = clean_table(raw.frame)
-    if frame.shape[1] == 0 or len(frame) == 0:
-        raise IngestError("the table has no data rows", filename=filename)
-    # The profile (pandas, in a worker thread) starts at once; the hash, the Parquet and the
-    # original writes (numpy, Arrow, hashlib release the GIL) run beside it, so on two cores
-    # the profile costs little wall time. Unchanged content leaves the profile unused.
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="profile")
+    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="ingest")
     try:
+        # The bytes' SHA-256 names the kept original. Only an earlier version needs it before
+        # reading (the very same bytes again stop here); a first one hashes beside the read.
+        keyed = pool.submit(store.original_key, data, filename)
+        if latest is not None and latest.original_key == keyed.result() and sheet is None:
+            return IngestOutcome(dataset, latest, created=False)  # the very same bytes again
+
+        raw = read_table(data, filename, sheet=sheet)
+        frame = clean_table(raw.frame)
+        if frame.shape[1] == 0 or len(frame) == 0:
+            raise IngestError("the table has no data rows", filename=filename)
+        # The profile (in a worker thread) starts at once; the hash and the Parquet write
+        # (numpy and Arrow release the GIL) run beside it, and the original's copy beside
+        # both, so on two cores the profile costs little wall time. Unchanged content leaves
+        # it unused.
         profile = pool.submit(compute_profile, frame)
         digest = content_hash(frame)
         if latest is not None and latest.content_hash == digest:
             profile.cancel()
             return IngestOutcome(dataset, latest, created=False)
         resource.format = raw.format.upper()
+        original_key = keyed.result()
+        original = pool.submit(store.put_original, data, filename, original_key)
         stored = store.put_table(frame, digest)
-        store.put_original(data, filename, original_key)
+        original.result()
         profile = profile.result()
     finally:
         pool.shutdown(wait=False)

@@ -290,3 +290,71 @@ def test_living_population_by_dong_code_is_summed_per_gu():
     profile = compute_profile(frame)
     assert profile["dimensions"]["gu"]["code_system"] == "mois8"
     assert profile["by_gu"]["총생활인구수"] == {"종로구": 300.5, "강동구": 50.0}
+
+
+# ---------------------------------------------------------------- grouped figures
+
+def small_sales() -> pd.DataFrame:
+    """Whole amounts (one missing), a ratio, a blank gu, a missing year and a total row."""
+    return pd.DataFrame({
+        "자치구": ["종로구", "종로구", "중구", "중구", "", "합계"],
+        "년도": pd.array([2020, 2021, 2020, None, 2021, 2021], dtype="Int64"),
+        "업종": ["한식", "한식", "중식", "한식", "중식", "한식"],
+        "매출액": pd.array([10, 20, None, 40, 50, 120], dtype="Int64"),
+        "면적": [1.5, 2.5, 3.0, 4.0, 5.0, 16.0],
+    })
+
+
+def test_sums_per_gu_year_and_category_follow_the_rows_by_hand():
+    profile = compute_profile(small_sales())
+    # By hand over the five data rows (합계 is a total row; the blank gu has no gu).
+    assert profile["by_gu"]["매출액"] == {"종로구": 30, "중구": 40}
+    assert profile["by_gu"][ROWS] == {"종로구": 2, "중구": 2}
+    assert profile["by_year"]["매출액"] == {"2020": 10, "2021": 70}
+    assert profile["by_year"]["면적"] == {"2020": 4.5, "2021": 7.5}
+    assert profile["yearly_series"]["매출액"]["by_gu"] == {
+        "종로구": {"2020": 10, "2021": 20}, "중구": {"2020": None}}
+    top = {v["value"]: v for v in profile["top_categories"][0]["values"]}
+    assert top["한식"]["sums"] == {"매출액": 70, "면적": 8.0}
+    assert top["중식"]["sums"] == {"매출액": 50, "면적": 8.0}
+
+
+def test_a_gu_whose_amounts_are_all_missing_has_no_sum_not_zero():
+    frame = pd.DataFrame({"자치구": ["종로구", "중구"],
+                          "매출액": pd.array([5, None], dtype="Int64")})
+    assert compute_profile(frame)["by_gu"]["매출액"] == {"종로구": 5, "중구": None}
+
+
+def test_sums_beyond_float_precision_stay_exact():
+    # 2**61 + 1 is not a float64: the sum must not pass through one.
+    big = 2 ** 61
+    frame = pd.DataFrame({"자치구": ["종로구", "종로구", "중구"],
+                          "년도": [2020, 2020, 2021],
+                          "매출액": [big + 1, big + 2, 3]})
+    profile = compute_profile(frame)
+    assert profile["by_gu"]["매출액"] == {"종로구": 2 * big + 3, "중구": 3}
+    assert profile["yearly_series"]["매출액"]["by_gu"]["종로구"] == {"2020": 2 * big + 3}
+
+
+def test_grouped_figures_equal_pandas_group_sums_at_scale():
+    rng = np.random.default_rng(5)
+    n = 200_000
+    frame = pd.DataFrame({
+        "자치구": rng.choice(np.array(list(GU_NAMES) + ["합계", ""]), n),
+        "년도": pd.array(np.where(rng.random(n) < 0.05, None, rng.integers(2015, 2025, n)),
+                        dtype="Int64"),
+        "업종": rng.choice(np.array([f"업종{i:02d}" for i in range(30)]), n),
+        "매출액": pd.array(np.where(rng.random(n) < 0.1, None, rng.integers(0, 10**9, n)),
+                         dtype="Int64"),
+        "면적": rng.random(n) * 100,
+    })
+    profile = compute_profile(frame)
+    data = frame[frame["자치구"] != "합계"]
+    by_pair = data[data["자치구"] != ""].groupby(["자치구", "년도"])["매출액"].sum(min_count=1)
+    series = profile["yearly_series"]["매출액"]["by_gu"]
+    assert {(g, int(y)): v for (g, y), v in by_pair.items()} == {
+        (g, int(y)): v for g, years in series.items() for y, v in years.items()}
+    by_year = data.groupby("년도")["면적"].sum(min_count=1)
+    assert profile["by_year"]["면적"] == {str(y): v for y, v in by_year.items()}
+    by_gu = data[data["자치구"] != ""].groupby("자치구")["면적"].sum()
+    assert profile["by_gu"]["면적"] == by_gu.to_dict()
