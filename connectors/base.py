@@ -172,6 +172,9 @@ class Connector(ABC):
     default_base_url: ClassVar[str]
     key_env: ClassVar[str | None] = None
     options: ClassVar[tuple[Option, ...]] = ()
+    # How many entries the source announced for the listing under way, once it has said
+    # (Seoul's list_total_count): a progress bar's total. None while unknown.
+    total: int | None = None
 
     def __init__(self, **options):
         declared = {option.name: option for option in (*HTTP_OPTIONS, *self.options)}

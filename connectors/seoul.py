@@ -184,7 +184,7 @@ def catalog_record(row: Mapping[str, str], *, licence: str = "KOGL-1",
                                         f"{PUBLIC_API}/sample/json/{service}/1/5/", "JSON"))
     extras = {"category": get("CATE_NM"), "provider_group": get("DITC_NM"),
               "department": get("MNG_STATION_NAME"), "system": get("LINK_DESC"),
-              "service": service or ""}
+              "link": get("LINK_INFO"), "service": service or ""}
     return DatasetRecord(
         source=SOURCE, source_id=dataset_id, title_ko=title,
         description_ko=get("INF_EXP") or None,
@@ -236,7 +236,9 @@ class SeoulConnector(Connector):
 
     def list_datasets(self) -> Iterator[DatasetRecord]:
         seen: set[str] = set()
+        self.total = None
         for page in self.pages(CATALOG_SERVICE):
+            self.total = page.total if page.total is not None else self.total
             for row in page.rows:
                 record = catalog_record(row, licence=self.settings["licence"],
                                         services=self.services)

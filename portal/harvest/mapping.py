@@ -7,6 +7,7 @@ demo load finds the same owners.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -43,8 +44,10 @@ def map_record(record: DatasetRecord, orgs: dict[str, int]) -> Mapped:
         "keywords": list(record.keywords), "theme": record.theme, "kind": record.kind,
         "formats": list(record.formats), "licence": record.licence,
         "owner_org_id": orgs.get(owner_slug) if owner_slug else orgs.get(record.owner or ""),
-        "spatial_coverage": spatial,
     }
+    if spatial:
+        # Without codes from the source, the coverage the ingest read from the table stays.
+        fields["spatial_coverage"] = spatial
     # A source that says nothing does not erase what the portal added (an English title, a
     # description written for a demo table).
     for name in ("title_en", "description_ko", "update_cycle"):
@@ -56,9 +59,14 @@ def map_record(record: DatasetRecord, orgs: dict[str, int]) -> Mapped:
 
 
 def slug_for(record: DatasetRecord) -> str:
-    """seoul + OA-2734 → seoul-oa-2734 (the slug `portal load-demo` gives it)."""
+    """seoul + OA-2734 → seoul-oa-2734 (the slug `portal load-demo` gives it). An ID with
+    Korean in it (서울/영화상영관) keeps its Latin part and a short hash of the whole, so
+    two such IDs of one source never get the same slug."""
     text = re.sub(r"[^a-z0-9]+", "-", f"{record.source}-{record.source_id}".lower())
-    return text.strip("-")[:120].rstrip("-")
+    text = text.strip("-")[:100].rstrip("-")
+    if not record.source_id.isascii():
+        text += "-" + hashlib.sha1(record.source_id.encode("utf-8")).hexdigest()[:10]
+    return text
 
 
 def _owner_and_spatial(record: DatasetRecord) -> tuple[str | None, list[str]]:
@@ -71,6 +79,17 @@ def _owner_and_spatial(record: DatasetRecord) -> tuple[str | None, list[str]]:
 
 # --- comparing ------------------------------------------------------------------------------
 
+def table_formats(dataset: Dataset) -> list[str]:
+    """Formats the ingest added to the dataset from its tables (CSV, JSON, …)."""
+    return [r.format for r in dataset.resources if r.table_versions and r.format]
+
+
+def with_table_formats(formats: list[str], dataset: Dataset | None) -> list[str]:
+    """The source's formats plus those of the dataset's ingested tables: a harvest keeps
+    what the ingest noted, and does not count it as a change."""
+    return list(dict.fromkeys([*formats, *(table_formats(dataset) if dataset else [])]))
+
+
 def harvested_resources(dataset: Dataset) -> list[Resource]:
     """The resources a harvest owns: all but those holding ingested table versions."""
     return [r for r in dataset.resources if not r.table_versions]
@@ -79,6 +98,8 @@ def harvested_resources(dataset: Dataset) -> list[Resource]:
 def current(dataset: Dataset, mapped: Mapped) -> Mapped:
     """The dataset as it is, in the shape of `mapped`, to tell whether anything changed."""
     fields = {name: getattr(dataset, name) for name in mapped.fields}
+    fields["formats"] = [f for f in dataset.formats or []
+                         if f in mapped.fields["formats"] or f not in table_formats(dataset)]
     resources = tuple((r.name, r.kind, r.url, r.format) for r in harvested_resources(dataset))
     return Mapped(dataset.slug, fields, resources)
 

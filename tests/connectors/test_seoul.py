@@ -63,6 +63,15 @@ def test_a_catalog_row_with_every_field_gives_update_cycle_owner_and_last_update
     assert record.update_cycle == "daily" and record.owner == "서울특별시"
     assert record.last_modified == "2025-05-14"
     assert record.extras["department"] == "문화본부 문화정책과"
+    assert record.extras["link"] == "https://culture.seoul.go.kr"   # LINK_INFO
+
+
+def test_the_announced_total_is_known_after_the_first_page(server, clock):
+    connector = seoul(server, clock)
+    assert connector.total is None
+    records = connector.list_datasets()
+    next(records)
+    assert connector.total == 8212 and len(ranges(server)) == 1
 
 
 def test_cultural_events_are_a_table_of_strings_with_lot_found_to_be_the_latitude(server, clock):

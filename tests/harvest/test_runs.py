@@ -160,3 +160,16 @@ def test_only_harvests_the_named_entries_and_withdraws_nothing(portal, seoul):
     run = harvest(portal, "seoul", Listing(seoul, n=5), only=[target])
     assert (run.unchanged, run.new, run.withdrawn) == (1, 0, 0)
     assert count(portal, Dataset, Dataset.missing_runs > 0) == 0
+
+
+def test_relaxed_commits_leave_the_pooled_connections_as_they_were(portal, seoul):
+    if portal.engine.dialect.name != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    harvest(portal, "seoul", Listing(seoul, n=3))
+    idle = [portal.engine.connect() for _ in range(portal.engine.pool.checkedin())]
+    try:
+        assert idle and all(c.exec_driver_sql("SHOW synchronous_commit").scalar() == "on"
+                            for c in idle)
+    finally:
+        for connection in idle:
+            connection.close()
