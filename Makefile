@@ -6,8 +6,9 @@ PORTAL := $(BIN)/portal
 
 .PHONY: run test install db demo serve bench clean
 
-run: install demo ## install, migrate, load the demo, serve on http://127.0.0.1:5000
-	$(PORTAL) serve
+run: install demo ## install, migrate, load the demo, serve on http://127.0.0.1:5000 beside the scheduler
+	export PORTAL_HARVEST__SEOUL_BASE_URL="$${PORTAL_HARVEST__SEOUL_BASE_URL-replay:/seoul}"; \
+	$(PORTAL) scheduler & trap 'kill $$! 2>/dev/null' EXIT; $(PORTAL) serve
 
 test: install ## the whole test suite (browser tests too when chromium is installed)
 	$(BIN)/pytest -n 2 --dist loadgroup -q

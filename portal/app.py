@@ -65,6 +65,13 @@ def create_app(config: Config | None = None, portal: Portal | None = None) -> Fl
                             search)
     for module in (assets, filters, errors, home, search, datasets, organisations, ckan):
         module.init_app(app)
+    from portal.web import models
+    models.init_app(app)
+    from portal.web import api, downloads
+    for module in (downloads, api):
+        module.init_app(app)
+    from portal.web import admin
+    admin.init_app(app)
 
     app.before_request(_open_request)
     app.teardown_request(_close_session)
@@ -91,6 +98,9 @@ def _viewer_from_request() -> Viewer:
     token = portal_state().config.get("admin", "token")
     supplied = request.headers.get("X-Portal-Admin-Token", "")
     if token and supplied and secrets.compare_digest(token, supplied):
+        return ADMIN
+    from portal.web.admin.auth import session_holds  # a browser signed in at /admin/login
+    if token and session_holds(token):
         return ADMIN
     return ANONYMOUS
 

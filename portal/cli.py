@@ -61,10 +61,12 @@ def init_db(ctx: Context):
 @cli.command("load-demo", help="Load the bundled demo: the 8,212 Seoul Open Data Plaza "
                                "catalog entries and the real tables in sample_data/. Loads "
                                "nothing twice; a second run only checks.")
+@click.option("--without-models", is_flag=True,
+              help="Skip the standard models' generated inputs (the slow part of a first load).")
 @pass_context
-def load_demo(ctx: Context):
+def load_demo(ctx: Context, without_models: bool):
     from portal.demo import load_demo as run
-    report = run(ctx.portal, progress=_progress)
+    report = run(ctx.portal, progress=_progress, with_models=not without_models)
     click.echo(report.summary())
     _drain(ctx)
 
@@ -141,23 +143,25 @@ def ingest(ctx: Context, file: Path, slug: str, sheet, **options):
               help="Only this entry, by its source ID, e.g. OA-2734 (repeat for several). "
                    "Nothing is withdrawn then.")
 @click.option("--dry-run", is_flag=True, help="List and count; change no dataset.")
-@click.option("--base-url", help="The source's root URL (default: the connector's).")
+@click.option("--base-url", help="The source's root URL (default: [harvest] SOURCE_base_url, "
+                                   "else the connector's; replay:/seoul for the recordings).")
+@click.option("--files-base-url", help="mois: root URL of the mirrored population and "
+                                       "LOCALDATA files (default: [harvest] mois_files_base_url).")
+@click.option("--tables/--no-tables", default=None,
+              help="Fetch and ingest table contents (default: [harvest] tables).")
 @pass_context
-def harvest(ctx: Context, source, source_ids, dry_run, base_url):
-    from connectors import connector_names, get_connector
+def harvest(ctx: Context, source, source_ids, dry_run, base_url, files_base_url, tables):
     from portal.harvest import harvest as run_harvest
-    if source not in connector_names():
-        raise click.BadParameter(f"{source!r}: one of {', '.join(connector_names())}",
+    from portal.harvest.sources import harvestable, open_source
+    if source not in harvestable():
+        raise click.BadParameter(f"{source!r}: one of {', '.join(harvestable())}",
                                  param_hint="SOURCE")
-    connector = get_connector(source, **({"base_url": base_url} if base_url else {}))
-    if tuple(connector.sources) != (source,):
-        raise click.ClickException(f"{source}: a connector of several sources "
-                                   f"({', '.join(connector.sources)}) cannot be harvested yet")
-    try:
+    overrides = {"files_base_url": files_base_url} if files_base_url else {}
+    with open_source(ctx.config, source, base_url=base_url, **overrides) as (connector, options):
+        if tables is not None:
+            options["tables"] = tables
         run = run_harvest(ctx.portal, source, connector, dry_run=dry_run,
-                          only=source_ids or None, progress=_progress)
-    finally:
-        connector.close()
+                          only=source_ids or None, progress=_progress, **options)
     counts = ", ".join(f"{count:,} {name}" for name, count in run.counts().items())
     click.echo(f"harvest {source} #{run.id}: {run.status}{' (dry run)' if dry_run else ''}; "
                f"{counts}")
@@ -166,6 +170,15 @@ def harvest(ctx: Context, source, source_ids, dry_run, base_url):
     _drain(ctx)
     if run.status == "failed":
         sys.exit(1)
+
+
+@cli.command(help="Run the harvest scheduler until SIGTERM or SIGINT: each source on its "
+                  "cron schedule from [scheduler] in config.toml, jobs kept in the metadata "
+                  "database; also drains the search outbox when [search] drain_interval is 0.")
+@pass_context
+def scheduler(ctx: Context):
+    from portal.scheduler import run_forever
+    run_forever(ctx.portal, echo=click.echo)
 
 
 @cli.command(help="Apply pending catalog changes (the outbox) to the search index.")
@@ -232,6 +245,14 @@ def orgs(ctx: Context):
                                     "settings.")
 def config_example():
     click.echo(example_toml(), nl=False)
+
+
+def _add_model_commands() -> None:
+    from portal.analysis.commands import model
+    cli.add_command(model)
+
+
+_add_model_commands()
 
 
 def _progress(items, label: str, length: int | None = None):

@@ -55,6 +55,11 @@ SETTINGS: tuple[Setting, ...] = (
             "(sessions do not survive a restart). Set it in production."),
     Setting("web", "preview_rows", int, 50,
             "Rows shown in a dataset page's preview."),
+    Setting("api", "page_size", int, 50,
+            "Rows per page of `/api/v1/datasets/<slug>/rows` when `_size`/`limit` is not given."),
+    Setting("api", "max_page_size", int, 1000,
+            "Most rows one page of the rows API returns; for the whole table use a download "
+            "(streamed, any size)."),
     Setting("search", "backend", str, "whoosh",
             "Search backend: `whoosh` (embedded, on local disk) or `elasticsearch`."),
     Setting("search", "dir", str, "",
@@ -74,6 +79,81 @@ SETTINGS: tuple[Setting, ...] = (
             "Token that lets a request act as an administrator (sees internal datasets, "
             "may upload) until accounts exist. Empty: no administrator access. Pass it "
             "as the `X-Portal-Admin-Token` header."),
+    Setting("harvest", "seoul_base_url", str, "",
+            "Root URL the `seoul` source is harvested from by the scheduler and the admin "
+            "page. Empty: the source's own. `replay:/seoul` serves the recorded responses "
+            "of sample_data/recorded on 127.0.0.1 during the run (the offline demo)."),
+    Setting("harvest", "kosis_base_url", str, "",
+            "Root URL of the `kosis` source (as seoul_base_url; `replay:/kosis` offline)."),
+    Setting("harvest", "mois_base_url", str, "",
+            "Root URL of the `mois` source (as seoul_base_url; `replay:/odcloud` offline)."),
+    Setting("harvest", "stale_after_hours", int, 12,
+            "A run still marked running after this many hours is taken as interrupted (its "
+            "process died), so a new run of its source may start."),
+    Setting("harvest", "withdraw_after", int, 3,
+            "A dataset its source stopped listing is withdrawn (hidden from search and lists, "
+            "still reachable by its address) after this many complete runs in a row."),
+    Setting("harvest", "tables", bool, True,
+            "Fetch table contents during a harvest (KOSIS data, MOIS and LOCALDATA files, "
+            "known Seoul OpenAPI services) and ingest them; unchanged content adds nothing."),
+    Setting("harvest", "progress_interval", float, 1.0,
+            "Seconds between two saves of a running harvest's counts (what the admin page's "
+            "progress bar reads)."),
+    Setting("harvest", "item_batch", int, 1000,
+            "Unchanged entries recorded per database insert (also saved at every progress "
+            "save)."),
+    Setting("harvest", "durable_commits", bool, False,
+            "PostgreSQL: wait for each harvested entry's commit to reach the disk. Off: each "
+            "entry is still written all or nothing, but a crash of the database server may "
+            "lose the last moment's entries, which the next run writes again."),
+    Setting("harvest", "seoul_api_key_env", str, "PORTAL_SEOUL_API_KEY",
+            "Environment variable holding the Seoul Open Data Plaza API key."),
+    Setting("harvest", "seoul_max_rows", int, 0,
+            "Most rows read from one Seoul OpenAPI service during a harvest (0: all)."),
+    Setting("harvest", "kosis_api_key_env", str, "PORTAL_KOSIS_API_KEY",
+            "Environment variable holding the KOSIS API key."),
+    Setting("harvest", "kosis_roots", str, "MT_OTITLE:110_20103:인구/가구",
+            "KOSIS catalogue folders whose tables are harvested, as VIEW:LIST_ID:THEME, "
+            "comma-separated (default: 국내통계 기관별 › 행정안전부 주민등록인구현황)."),
+    Setting("harvest", "kosis_tables", str, "",
+            "More KOSIS tables to harvest, as ORG_ID/TBL_ID:THEME, comma-separated, e.g. "
+            "101/DT_1B04005N:인구/가구."),
+    Setting("harvest", "kosis_data_tables", str, "",
+            "KOSIS tables whose data is fetched and ingested, as ORG_ID/TBL_ID, "
+            "comma-separated. Empty: every harvested table."),
+    Setting("harvest", "kosis_period_type", str, "",
+            "Period type read from KOSIS tables (Y, H, Q, M, D). Empty: each table's finest."),
+    Setting("harvest", "kosis_recent_periods", int, 5,
+            "Newest periods read from each KOSIS table."),
+    Setting("harvest", "mois_api_key_env", str, "PORTAL_DATAGOKR_SERVICE_KEY",
+            "Environment variable holding the data.go.kr service key (the catalogue)."),
+    Setting("harvest", "mois_files_base_url", str, "",
+            "Root URL of the mirrored MOIS population and LOCALDATA files (population/…, "
+            "localdata/…); `replay:/files` offline. Empty: those files are not fetched."),
+    Setting("harvest", "mois_population_period", str, "",
+            "Newest month (YYYYMM) to look for MOIS population files. Empty: last month."),
+    Setting("harvest", "mois_population_lookback", int, 3,
+            "Months to look back for a MOIS population file."),
+    Setting("harvest", "mois_with_catalogue", bool, True,
+            "Harvest the data.go.kr catalogue entries of the organisation below (needs the "
+            "service key)."),
+    Setting("harvest", "mois_organisation", str, "행정안전부",
+            "Organisation whose data.go.kr catalogue entries are harvested (org_nm LIKE)."),
+    Setting("scheduler", "seoul", str, "",
+            "Cron schedule (minute hour day month weekday) of the `seoul` harvest in "
+            "`portal scheduler`, e.g. \"0 3 * * *\" for 03:00 every day. Empty: not scheduled."),
+    Setting("scheduler", "kosis", str, "",
+            "Cron schedule of the `kosis` harvest (as seoul). Empty: not scheduled."),
+    Setting("scheduler", "mois", str, "",
+            "Cron schedule of the `mois` harvest (as seoul). Empty: not scheduled."),
+    Setting("scheduler", "timezone", str, "Asia/Seoul",
+            "Time zone the cron schedules are read in."),
+    Setting("scheduler", "misfire_grace_seconds", int, 3600,
+            "A run missed while the scheduler was down still starts when it comes back "
+            "within this many seconds; several missed runs start once."),
+    Setting("scheduler", "drain_interval", float, 5.0,
+            "Seconds between outbox drains run by `portal scheduler` when the web process "
+            "does not drain (`[search] drain_interval = 0`)."),
     Setting("demo", "dir", str, "sample_data",
             "Folder of the bundled demo sources loaded by `portal load-demo`."),
 )

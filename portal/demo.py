@@ -118,14 +118,20 @@ class DemoReport:
     catalog_added: int = 0
     catalog_existing: int = 0
     tables: Counter = field(default_factory=Counter)
+    model_inputs: Counter = field(default_factory=Counter)  # generated model demo inputs
 
     def summary(self) -> str:
+        models = (f"; model demo inputs: {self.model_inputs['new']} new versions, "
+                  f"{self.model_inputs['unchanged']} unchanged" if self.model_inputs else "")
         return (f"Seoul catalog: {self.catalog_added:,} datasets added, "
                 f"{self.catalog_existing:,} already present; tables: "
-                f"{self.tables['new']} new versions, {self.tables['unchanged']} unchanged")
+                f"{self.tables['new']} new versions, {self.tables['unchanged']} unchanged"
+                + models)
 
 
-def load_demo(portal, progress=None) -> DemoReport:
+def load_demo(portal, progress=None, with_models: bool = True) -> DemoReport:
+    """Organisations, the Seoul catalog, the real demo tables and, unless `with_models` is
+    false, the standard models' generated inputs (most of the first load's time)."""
     progress = progress or no_progress
     demo_dir = portal.config.demo_dir
     report = DemoReport()
@@ -140,6 +146,10 @@ def load_demo(portal, progress=None) -> DemoReport:
             with portal.sessions.begin() as session:
                 created = load_table(session, portal.store, demo_dir, table)
             report.tables["new" if created else "unchanged"] += 1
+    if not with_models:
+        return report
+    from portal.analysis.demo_inputs import load_model_inputs
+    report.model_inputs = load_model_inputs(portal, progress)
     return report
 
 

@@ -23,6 +23,7 @@ from models_std import semantics
 from portal.catalog.access import dataset_labels
 from portal.catalog.freshness import is_overdue
 from portal.catalog.models import Dataset, Organisation, OutboxEntry, TableVersion, utcnow
+from portal.catalog.queries import listed_clause
 
 log = logging.getLogger(__name__)
 
@@ -73,9 +74,22 @@ def build_document(dataset: Dataset, orgs: OrganisationPaths,
 
 
 def documents_for(session: Session, ids: list[int]) -> list[SearchDocument]:
-    datasets = list(session.scalars(select(Dataset).where(Dataset.id.in_(ids))))
+    """Documents of the listed datasets among `ids`; a withdrawn dataset, or one showing
+    as another source's entry (`queries.listed_clause`), has none and leaves the index."""
+    datasets = list(session.scalars(select(Dataset).where(Dataset.id.in_(ids),
+                                                          listed_clause())))
     orgs, changes, now = OrganisationPaths(session), last_changes(session, ids), utcnow()
     return [build_document(d, orgs, changes.get(d.id), now) for d in datasets]
+
+
+def with_linked(session: Session, ids: set[int]) -> list[int]:
+    """`ids` and the entries of other sources pointing at them: whether those are shown
+    depends on their primary (withdrawn or back), so they are indexed again with it."""
+    linked = set()
+    for start in range(0, len(ids), 1000):
+        chunk = sorted(ids)[start:start + 1000]
+        linked.update(session.scalars(select(Dataset.id).where(Dataset.same_as_id.in_(chunk))))
+    return sorted(ids | linked)
 
 
 @dataclass
@@ -97,9 +111,10 @@ def drain(sessions: sessionmaker[Session], backend: SearchBackend, *,
                 .order_by(OutboxEntry.id).limit(batch_size)))
             if not entries:
                 break
-            ids = sorted({dataset_id for _, dataset_id in entries})
-            # The database decides: a dataset that exists is upserted, one that does not is
-            # deleted, whatever the entry said (entries may arrive out of order).
+            ids = with_linked(session, {dataset_id for _, dataset_id in entries})
+            # The database decides: a listed dataset is upserted, one that is not (gone,
+            # withdrawn, shown as another source's entry) is deleted, whatever the entry
+            # said (entries may arrive out of order).
             documents = documents_for(session, ids)
             gone = set(ids) - {int(doc.id) for doc in documents}
         if documents:
@@ -140,7 +155,7 @@ def rebuild(sessions: sessionmaker[Session], backend: SearchBackend) -> int:
     started = utcnow()
     count = backend.rebuild(all_documents(sessions))
     with sessions() as session:
-        changed = sorted(set(session.scalars(
+        changed = with_linked(session, set(session.scalars(
             select(OutboxEntry.dataset_id).where(OutboxEntry.created_at >= started))))
         documents = documents_for(session, changed) if changed else []
     if documents:
@@ -177,7 +192,7 @@ def check(sessions: sessionmaker[Session], backend: SearchBackend, *,
           repair: bool = False) -> DriftReport:
     with sessions() as session:
         in_db = {str(i): _aware(m) for i, m in session.execute(
-            select(Dataset.id, Dataset.modified_at))}
+            select(Dataset.id, Dataset.modified_at).where(listed_clause()))}
     in_index = backend.ids_and_versions()
     report = DriftReport(
         missing=sorted(set(in_db) - set(in_index), key=int),

@@ -256,3 +256,58 @@ class HarvestItem(Base):
     error_message: Mapped[str | None] = mapped_column(Text)
 
     run: Mapped[HarvestRun] = relationship(back_populates="items")
+
+
+class ModelRun(Base):
+    """One run of a standard analysis model (표준분석모델 실행): what it read, with which
+    parameters, and where its result table is kept.
+
+    Visibility follows the datasets it read: public, or `internal` and owned by the owner of
+    an internal input, so a result never shows more than its inputs do.
+    """
+    __tablename__ = "model_runs"
+    __table_args__ = (Index("ix_model_runs_model_created", "model_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_id: Mapped[str] = mapped_column(String(40))
+    model_version: Mapped[str] = mapped_column(String(40))
+    parameters: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    parameter_hash: Mapped[str] = mapped_column(String(64))
+    gu_code: Mapped[str] = mapped_column(String(5))  # MOIS 5-digit code of the running gu
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    unit_id: Mapped[str | None] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(20))  # succeeded | failed
+    error_message: Mapped[str | None] = mapped_column(Text)
+    result_key: Mapped[str | None] = mapped_column(String(200))  # Parquet in the table store
+    result_hash: Mapped[str | None] = mapped_column(String(64))
+    result_rows: Mapped[int | None]
+    charts: Mapped[list[Any]] = mapped_column(JSONType, default=list)
+    summary: Mapped[list[str]] = mapped_column(default=list)
+    visibility: Mapped[str] = mapped_column(String(10), default="public")
+    owner_org_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"),
+                                                     index=True)
+    created_by: Mapped[str] = mapped_column(String(100), default="anonymous")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    inputs: Mapped[list[ModelRunInput]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", order_by="ModelRunInput.role")
+
+
+class ModelRunInput(Base):
+    """The exact table version a run read for one input role."""
+    __tablename__ = "model_run_inputs"
+    __table_args__ = (UniqueConstraint("run_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("model_runs.id", ondelete="CASCADE"),
+                                        index=True)
+    role: Mapped[str] = mapped_column(String(60))
+    dataset_id: Mapped[int] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"),
+                                            index=True)
+    table_version_id: Mapped[int] = mapped_column(
+        ForeignKey("table_versions.id", ondelete="CASCADE"), index=True)
+
+    run: Mapped[ModelRun] = relationship(back_populates="inputs")
+    dataset: Mapped[Dataset] = relationship()
+    table_version: Mapped[TableVersion] = relationship()

@@ -25,7 +25,16 @@ def init_app(app: Flask) -> None:
     env.url_expire = True
     env.append_path(app.static_folder)
     env.append_path(str(NODE_MODULES))
-    env.register("css_portal", Bundle("css/portal.css", output="gen/portal.css"))
+    env.register("css_portal", Bundle("css/portal.css", "css/dataset_page.css",
+                                      output="gen/portal.css"))
     env.register("js_portal", Bundle("js/suggest.js", output="gen/portal.js"))
     env.register("js_charts", Bundle("chart.js/dist/chart.umd.min.js",
                                      output="gen/charts.js"))
+    # The dataset page: charts (Chart.js), the gu choropleth (chartjs-chart-geo, which reads
+    # the global Chart), and the gu boundaries with a content-hashed URL.
+    env.register("js_chart_geo", Bundle("chartjs-chart-geo/build/index.umd.min.js",
+                                        output="gen/chart-geo.js"))
+    env.register("js_dataset_page", Bundle("js/dataset_charts.js", "js/map_choropleth.js",
+                                           output="gen/dataset-page.js"))
+    env.register("geo_seoul_gu", Bundle("geo/seoul_gu_mois.geojson",
+                                        output="gen/seoul_gu_mois.geojson"))

@@ -2,11 +2,12 @@
 stored with the table version; only the preview reads the table, and only its first rows."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, render_template, request, send_file
+from flask import Blueprint, Flask, abort, render_template, request, send_file, url_for
 
 from portal.app import current_viewer, db, portal_state
 from portal.catalog import freshness, queries
 from portal.catalog.models import TableVersion, utcnow
+from portal.web import dataset_charts, dataset_jsonld
 
 bp = Blueprint("datasets", __name__, url_prefix="/datasets")
 
@@ -25,8 +26,8 @@ def index():
 
 @bp.get("/<slug>")
 def show(slug: str):
-    session = db()
-    dataset = queries.get_dataset(session, current_viewer(), slug) or abort(404)
+    session, viewer = db(), current_viewer()
+    dataset = queries.get_dataset(session, viewer, slug) or abort(404)
     version = queries.latest_table_version(session, dataset)
     preview = None
     if version is not None:
@@ -36,9 +37,17 @@ def show(slug: str):
     session.commit()
     last_change = version.created_at if version else (dataset.harvested_at or dataset.modified_at)
     due = freshness.due_date(dataset.update_cycle, dataset.next_update_due, last_change)
+    profile = version.profile if version and (version.profile or {}).get("version") == 1 \
+        else None  # a newer profile format than this page knows counts as absent
+    versions = queries.table_versions(session, dataset)
     return render_template("datasets/show.html", dataset=dataset, version=version,
-                           profile=version.profile if version else None, preview=preview,
-                           versions=queries.table_versions(session, dataset),
+                           profile=profile, preview=preview, versions=versions,
+                           cards=dataset_charts.summary_cards(profile),
+                           charts=dataset_charts.chart_data(profile),
+                           jsonld=dataset_jsonld.script_text(dataset_jsonld.dataset_jsonld(
+                               dataset, versions, profile, url_for)),
+                           same_as_primary=queries.same_as_primary(session, viewer, dataset),
+                           other_sources=queries.other_sources(session, viewer, dataset),
                            last_change=last_change, due=due,
                            overdue=freshness.is_overdue(dataset.update_cycle,
                                                         dataset.next_update_due, last_change,

@@ -29,12 +29,39 @@ def korean_large(value) -> str:
     if value is None or abs(value) < 10_000:
         return korean_number(value)
     sign, value = ("-" if value < 0 else ""), abs(value)
-    eok, rest = divmod(round(value), 100_000_000)
-    man = round(rest / 10_000)
+    # Round to whole 만 first, so 199,999,999 reads '2억', not '1억 10,000만'.
+    eok, man = divmod(round(value / 10_000), 10_000)
     parts = [f"{eok:,}억"] if eok else []
     if man:
         parts.append(f"{man:,}만")
     return sign + " ".join(parts)
+
+
+def with_unit(value, unit: str | None = None, digits: int = 2) -> str:
+    """A figure with its unit as Korean pages write it: 9594329, '명' → '9,594,329명'."""
+    text = korean_number(value, digits)
+    return text if text == "–" or not unit else f"{text}{unit}"
+
+
+def large_with_unit(value, unit: str | None = None) -> str:
+    """The 억/만 reading of a big figure: 1234567890, '원' → '12억 3,457만 원'."""
+    text = korean_large(value)
+    return text if text == "–" or not unit else f"{text} {unit}"
+
+
+def signed_number(value, digits: int = 2) -> str:
+    """A change with its sign: 4517 → '+4,517', -12 → '−12' (a real minus sign)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    sign = "+" if value > 0 else "−" if value < 0 else ""
+    return sign + korean_number(abs(value), digits)
+
+
+def signed_percent(value, digits: int = 1) -> str:
+    """A relative change: 88.05 → '+88.1%'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return signed_number(round(value, digits), digits) + "%"
 
 
 def korean_date(value) -> str:
@@ -50,6 +77,11 @@ def korean_date(value) -> str:
 def init_app(app: Flask) -> None:
     app.add_template_filter(korean_number, "num")
     app.add_template_filter(korean_large, "large")
+    app.add_template_filter(with_unit, "unit")
+    app.add_template_filter(large_with_unit, "large_unit")
+    app.add_template_filter(signed_number, "signed")
+    app.add_template_filter(signed_percent, "signed_pct")
+    app.add_template_filter(ranked, "ranked")
     app.add_template_filter(korean_date, "kdate")
     app.add_template_filter(preview_cell, "cell")
     app.add_template_filter(dict_without, "dict_without")
@@ -94,3 +126,9 @@ TAG_LABELS = {"gu": "자치구", "dong": "행정동", "year": "연도", "month":
 
 def dict_without(mapping: dict, key: str) -> dict:
     return {k: v for k, v in mapping.items() if k != key}
+
+
+def ranked(values: list, labels: list[str]) -> list[tuple[str, float]]:
+    """(label, value) pairs, largest first, missing values left out: a chart's data table."""
+    pairs = [(label, value) for label, value in zip(labels, values) if value is not None]
+    return sorted(pairs, key=lambda pair: -pair[1])

@@ -5,6 +5,7 @@ from flask import Blueprint, Flask, abort, render_template, request
 
 from portal.app import current_viewer, db
 from portal.catalog import queries
+from portal.catalog.models import utcnow
 
 bp = Blueprint("organisations", __name__, url_prefix="/orgs")
 
@@ -21,8 +22,11 @@ def show(slug: str):
     session = db()
     org = queries.get_organisation(session, slug) or abort(404)
     page = max(request.args.get("page", 1, type=int), 1)
-    result = queries.organisation_datasets(session, current_viewer(), org, page=page)
-    return render_template("organisations/show.html", org=org, result=result)
+    viewer = current_viewer()
+    result = queries.organisation_datasets(session, viewer, org, page=page)
+    overdue, overdue_total = queries.overdue_datasets(session, viewer, org, utcnow())
+    return render_template("organisations/show.html", org=org, result=result,
+                           overdue=overdue, overdue_total=overdue_total)
 
 
 def init_app(app: Flask) -> None:
