@@ -1,7 +1,7 @@
 """Alembic environment: the URL comes from the portal's configuration (see portal.db)."""
 from alembic import context
 from portal.catalog.models import Base
-from portal.db import make_engine
+from portal.db import include_in_migrations, make_engine
 
 config = context.config
 target_metadata = Base.metadata
@@ -10,7 +10,7 @@ target_metadata = Base.metadata
 def run_migrations_offline() -> None:
     context.configure(url=config.get_main_option("sqlalchemy.url"),
                       target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=True)
+                      render_as_batch=True, include_name=include_in_migrations)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -29,7 +29,7 @@ def run_migrations_online() -> None:
 def _run(connection) -> None:
     # Batch mode lets later migrations alter columns on SQLite, which has no ALTER COLUMN.
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=True, compare_type=True)
+                      render_as_batch=True, compare_type=True, include_name=include_in_migrations)
     with context.begin_transaction():
         context.run_migrations()
 

@@ -37,6 +37,15 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return factory
 
 
+# Tables a library creates and owns (APScheduler's job store, portal.scheduler): no migration
+# of ours describes them, and autogenerate must not propose dropping them.
+LIBRARY_TABLES = frozenset({"apscheduler_jobs"})
+
+
+def include_in_migrations(name, type_, parent_names) -> bool:
+    return not (type_ == "table" and name in LIBRARY_TABLES)
+
+
 def alembic_config(url: str):
     from alembic.config import Config as AlembicConfig
     config = AlembicConfig()

@@ -34,7 +34,7 @@ from portal.progress import no_progress
 
 log = logging.getLogger(__name__)
 
-JOB_TABLE = "apscheduler_jobs"
+JOB_TABLE = "apscheduler_jobs"  # also in portal.db.LIBRARY_TABLES: migrations leave it alone
 HARVEST_JOB = "harvest:{source}"
 DRAIN_JOB = "outbox-drain"
 

@@ -67,9 +67,13 @@ CARD_SALES_ALIASES: dict[str, str] = {
 
 
 def canonical(frame: pd.DataFrame, aliases: dict[str, str]) -> pd.DataFrame:
-    """Rename real headers onto canonical names (case and surrounding spaces ignored)."""
+    """Rename real headers onto canonical names (case and surrounding spaces ignored). A header
+    that already is a canonical name stays: the portal renames before the model does, and
+    `lat` must not be read as culturalEventInfo's `LAT` (which holds the longitude)."""
     lookup = {k.strip().upper(): v for k, v in aliases.items()}
-    renamed = {c: lookup.get(str(c).strip().upper(), str(c).strip()) for c in frame.columns}
+    names = set(aliases.values())
+    renamed = {c: str(c).strip() if str(c).strip() in names
+               else lookup.get(str(c).strip().upper(), str(c).strip()) for c in frame.columns}
     return frame.rename(columns=renamed)
 
 

@@ -4,7 +4,8 @@
 Each `[[dataset]]` entry names a slug, title_ko, description_ko, theme, model, role, and either
 `file` (relative to the manifest's folder) or `generator = "module:function"` (a function
 returning a DataFrame, for tables too big to ship). A `generated = true` dataset gets the
-keyword `생성데이터`, so pages mark it as generated, not published data. Loading twice adds nothing:
+keyword `생성데이터`, so pages mark it as generated, not published data. An optional
+`[example]` names the gu and period the inputs cover: the run form starts there. Loading twice adds nothing:
 the same file bytes, or the same generated table, make no new version.
 """
 from __future__ import annotations
@@ -15,6 +16,8 @@ import importlib.util
 import tomllib
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +102,28 @@ def load_entry(session: Session, store: TableStore, folder: Path,
     outcome = ingest_bytes(session, store, dataset, frame.to_csv(index=False).encode(), name)
     outcome.version.resource.url = origin
     return outcome.created
+
+
+@dataclass(frozen=True)
+class Example:
+    """A manifest's `[example]`: the gu and period its demo inputs cover."""
+    gu_code: str
+    period_start: date
+    period_end: date
+
+
+def example(demo_dir: Path, model_id: str) -> Example | None:
+    path = Path(demo_dir) / "models" / model_id / MANIFEST
+    if not path.exists():
+        return None
+    table = tomllib.loads(path.read_text(encoding="utf-8")).get("example")
+    if not table:
+        return None
+    try:
+        return Example(str(table["gu"]), table["period_start"], table["period_end"])
+    except KeyError as exc:
+        raise ManifestError(f"{path}: [example] needs gu, period_start and period_end "
+                            f"(missing {exc})") from None
 
 
 def demo_source_id(model_id: str, role: str, slug: str) -> str:

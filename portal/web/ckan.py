@@ -102,7 +102,9 @@ def package_show():
 @bp.route("/package_list", methods=["GET", "POST"])
 def package_list():
     limit, offset = _int("limit", 0), _int("offset", 0)
-    query = select(Dataset.slug).where(visible_datasets(current_viewer()).whereclause) \
+    # Lists leave out withdrawn entries and the second copy of linked ones (package_show
+    # still answers for them, as their pages do).
+    query = select(Dataset.slug).where(queries.listed_datasets(current_viewer()).whereclause) \
         .order_by(Dataset.slug).offset(offset)
     if limit:
         query = query.limit(limit)
@@ -145,7 +147,7 @@ def organization_show():
 @bp.route("/tag_list", methods=["GET", "POST"])
 def tag_list():
     keywords = db().scalars(select(Dataset.keywords).where(
-        visible_datasets(current_viewer()).whereclause))
+        queries.listed_datasets(current_viewer()).whereclause))
     tags = sorted({tag for words in keywords for tag in (words or [])})
     prefix = str(_param("query", "") or "")
     return _ok([tag for tag in tags if tag.startswith(prefix)])

@@ -18,7 +18,7 @@ from wtforms.validators import ValidationError
 from models_std import registry
 from models_std.base import ModelSpec
 from portal.analysis import comparison, exports, queries as run_queries
-from portal.analysis.demo_inputs import is_demo_input_for
+from portal.analysis.demo_inputs import example, is_demo_input_for
 from portal.analysis.inputs import InputChoice, RunInputError, column_tags, is_generated
 from portal.analysis.requests import (RequestError, gu_choices, gu_name, parse_gu,
                                       parse_parameters, parse_period)
@@ -138,13 +138,23 @@ def _render_form(spec: ModelSpec, values: dict[str, str], errors: dict[str, str]
     tables = run_queries.datasets_with_tables(db(), current_viewer())
     candidates = {role.name: run_queries.candidates_for(role, tables) for role in spec.inputs}
     if preselect_demo:
-        # A role nobody chose starts on the model's own demo input, when it is loaded.
+        # A role nobody chose starts on the model's own demo input, when it is loaded, and
+        # then the gu and period start where the demo data is (unless the link chose them).
+        chosen_demo = False
         for role in spec.inputs:
             field = f"input.{role.name}"
             demo = next((d for d in candidates[role.name]
                          if is_demo_input_for(d, spec.id, role.name)), None)
             if not values[field] and demo is not None:
                 values[field] = demo.slug
+                chosen_demo = True
+        where = example(portal_state().config.demo_dir, spec.id) if chosen_demo else None
+        if where is not None:
+            for field, value in (("gu", where.gu_code),
+                                 ("period_start", where.period_start.isoformat()),
+                                 ("period_end", where.period_end.isoformat())):
+                if not request.args.get(field):
+                    values[field] = value
     return render_template("models/run_form.html", spec=spec, values=values, errors=errors,
                            candidates=candidates, gu_choices=gu_choices(),
                            csrf_token=generate_csrf)

@@ -1,21 +1,19 @@
 """Smoke test: each built-in model runs through the portal on its own demo inputs
 (sample_data/models/<model>/datasets.toml), and its result page renders."""
-from datetime import date
 from pathlib import Path
 import tomllib
 
 import pytest
 
 from models_std import registry
-from portal.analysis.demo_inputs import load_model_inputs
+from portal.analysis.demo_inputs import example, load_model_inputs
 from portal.analysis.inputs import InputChoice
 from portal.analysis.runs import SUCCEEDED, read_result, run_model
 from portal.catalog.access import ANONYMOUS
 
 pytestmark = pytest.mark.slow
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
-# A gu and a period each model's demo data covers.
-DEMO_REQUESTS = {"market": ("11740", date(2024, 10, 1), date(2024, 12, 31))}
+MODELS = sorted(path.parent.name for path in (SAMPLE / "models").glob("*/datasets.toml"))
 
 
 @pytest.fixture(params=["sqlite"])
@@ -27,7 +25,7 @@ def database_url(request, tmp_path, sqlite_template):
     return f"sqlite:///{path}"
 
 
-@pytest.mark.parametrize("model_id", sorted(DEMO_REQUESTS))
+@pytest.mark.parametrize("model_id", MODELS)
 def test_the_model_runs_on_its_demo_inputs(model_id, portal, seeded, app, tmp_path,
                                            monkeypatch):
     manifest = SAMPLE / "models" / model_id / "datasets.toml"
@@ -41,10 +39,10 @@ def test_the_model_runs_on_its_demo_inputs(model_id, portal, seeded, app, tmp_pa
                         {**portal.config._values, ("demo", "dir"): str(demo)})
     load_model_inputs(portal)
     entries = tomllib.loads(manifest.read_text(encoding="utf-8"))["dataset"]
-    gu_code, start, end = DEMO_REQUESTS[model_id]
+    where = example(demo, model_id)   # the gu and period the demo data covers
     with portal.sessions.begin() as session:
-        run = run_model(session, portal.store, ANONYMOUS, model_id, gu_code=gu_code,
-                        period_start=start, period_end=end,
+        run = run_model(session, portal.store, ANONYMOUS, model_id, gu_code=where.gu_code,
+                        period_start=where.period_start, period_end=where.period_end,
                         inputs={e["role"]: InputChoice(e["role"], e["slug"]) for e in entries})
         run_id, status, error = run.id, run.status, run.error_message
         assert status == SUCCEEDED, error
@@ -52,3 +50,7 @@ def test_the_model_runs_on_its_demo_inputs(model_id, portal, seeded, app, tmp_pa
         assert len(read_result(portal.store, run)) == run.result_rows > 0
     page = app.test_client().get(f"/models/{model_id}/runs/{run_id}")
     assert page.status_code == 200 and "생성된 예시 데이터" in page.get_data(as_text=True)
+    # The run form starts on the demo inputs, gu and period: one click runs the example.
+    form = app.test_client().get(f"/models/{model_id}/run").get_data(as_text=True)
+    assert f'value="{where.period_start.isoformat()}"' in form
+    assert f'<option value="{where.gu_code}" selected' in form

@@ -45,6 +45,14 @@ def test_cultural_event_info_coordinates_are_swapped_back():
     assert events["start_date"].notna().all()
 
 
+def test_headers_already_canonical_are_not_renamed_again():
+    # The portal renames 위도/경도 to lat/lon first; `lat` is not culturalEventInfo's LAT.
+    rows = pd.DataFrame({"name": ["관악강감찬축제"], "start_date": ["2025-10-17"],
+                         "lat": [37.4719], "lon": [126.9593]})
+    events = events_frame(rows)
+    assert events.loc[0, "lat"] == 37.4719 and events.loc[0, "lon"] == 126.9593
+
+
 def test_national_festival_file_yields_located_seoul_festivals_without_duplicates():
     events = events_frame(pd.read_csv(NATIONAL, encoding="cp949", dtype=str))
     festivals, skipped = catalogue(events, load_dong_map())

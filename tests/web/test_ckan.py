@@ -1,5 +1,6 @@
 """The CKAN-compatible Action API, driven by the real `ckanapi` client over HTTP."""
 import threading
+from datetime import datetime, timezone
 
 import ckanapi
 import pytest
@@ -22,6 +23,8 @@ def server(app, seeded):
                      formats=["XLSX"], source="datagokr", source_id="15052837")
         make_dataset(session, slug="internal-festival", title_ko="문화축제 내부 평가",
                      owner=division, internal=True, theme="문화/관광")
+        make_dataset(session, slug="withdrawn-festival", title_ko="폐지된 축제 목록",
+                     keywords=["폐지"], withdrawn_at=datetime(2026, 1, 5, tzinfo=timezone.utc))
     sync.drain(portal.sessions, portal.search)
     http = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=http.serve_forever, daemon=True)
@@ -65,6 +68,12 @@ def test_internal_datasets_are_not_found_anywhere(server):
         server.action.package_show(id="internal-festival")
     shown = server.action.organization_show(id="culture-division", include_datasets=True)
     assert shown["package_count"] == 25
+
+
+def test_withdrawn_datasets_leave_the_lists_but_keep_their_address(server):
+    assert "withdrawn-festival" not in server.action.package_list()
+    assert "폐지" not in server.action.tag_list()
+    assert server.action.package_show(id="withdrawn-festival")["title"] == "폐지된 축제 목록"
 
 
 def test_package_show_by_name_and_by_id(server):
