@@ -35,9 +35,13 @@ demo: db
 serve: install
 	$(PORTAL) serve
 
-bench: install ## benchmarks (several minutes); figures go in the README and docs/search.md
+bench: install ## benchmarks (tens of minutes); figures go in the README and docs/search.md
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/search.py
+	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/harvest.py
+	$(BIN)/python bench/models_festival.py
+	$(BIN)/python bench/models_market.py
 
 clean:
 	rm -rf $(VENV) node_modules data portal/static/gen

@@ -23,10 +23,8 @@ INPUTS = (
         columns=("name", "venue", "start_date", "end_date", "lat", "lon"),
         aliases=EVENT_ALIASES),
     InputRole(
-        # The profiler tags 기준일ID (YYYYMMDD) as a code and ADSTRD_CODE_SE as a plain code,
-        # so requiring "date" would hide the Korean download and "dong" the API variant.
         "living_population", "생활인구 (행정동·시간대)", "Living population by dong and hour",
-        frozenset({"dong", "measure"}),
+        frozenset({"date", "dong", "measure"}),
         description_ko="서울 생활인구 행정동 단위 시간대별 자료(기준일ID, 시간대구분, 행정동코드, "
                        "총생활인구수, 성·연령별 28개 열). 비공개(*) 칸은 0이 아니라 빈 값으로 봅니다.",
         columns=("date", "hour", "dong_code", "total", *BAND_COLUMNS),

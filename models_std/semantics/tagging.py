@@ -141,6 +141,8 @@ def _integral_tag(name: str, values: pd.Series, dtype: str,
         return ColumnTag(name, v.MONTH, dtype)
     if v.has_hint(name, v.DATE_HINTS) and 19000101 <= lo and hi <= 99991231:
         return ColumnTag(name, v.DATE, dtype)
+    if v.header_key(name) in v.HOUR_EXACT and 0 <= lo and hi <= 24:
+        return ColumnTag(name, v.CATEGORY, dtype)
     return None
 
 

@@ -24,12 +24,15 @@ ITEM_TOTAL_PREFIXES = ("총", "계", "전체", "합계")
 
 GU_HINTS = ("자치구", "구명", "기관명", "시군구", "구별", "guname", "gu_name", "sgg", "sig_",
             "signgu", "wrdofc", "district", "구청")
-DONG_HINTS = ("행정동", "법정동", "동명", "읍면동", "dong", "adm_nm", "admdong", "hdong")
+DONG_HINTS = ("행정동", "법정동", "동명", "읍면동", "dong", "adm_nm", "admdong", "hdong",
+              "adstrd")
 YEAR_HINTS = ("년도", "연도", "기준년", "year", "yr")
 YEAR_EXACT = ("년", "연", "yyyy")
 MONTH_HINTS = ("기준월", "month")
 MONTH_EXACT = ("월", "mm", "mon")
-DATE_HINTS = ("일자", "날짜", "일시", "date", "시점", "dttm", "ymd", "_dt", "_de")
+DATE_HINTS = ("일자", "날짜", "일시", "기준일", "date", "시점", "dttm", "ymd", "_dt", "_de")
+# Hours of the day (생활인구 시간대구분 0–23) are a dimension, not a count to add up.
+HOUR_EXACT = ("시간대", "시간대구분", "hour", "tmzon_pd_se", "tmzon")
 COORD_HINTS = ("위도", "경도", "좌표", "lat", "lon", "lng", "lnt", "lot", "crd", "coord")
 CODE_HINTS = ("코드", "code", "_cd", "cd_", "번호", "우편", "zip", "_no", "id", "pk")
 ID_HINTS = ("관리번호", "일련번호", "고유번호", "objectid", "esri_pk", "_id", "id_", "uid", "pk")

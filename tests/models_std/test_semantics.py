@@ -348,3 +348,17 @@ def test_dong_codes_are_tagged_dong_and_know_their_gu(codes, system):
     assert (tag.tag, tag.code_system) == (sem.DONG, system)
     names = sem.gu_names(frame["행정동코드"], system).tolist()
     assert names == ["종로구", "강동구", "강동구"][: len(codes)]
+
+
+@pytest.mark.parametrize("date, hour, dong", [
+    ("기준일ID", "시간대구분", "행정동코드"),                  # the Korean download
+    ("STDR_DE_ID", "TMZON_PD_SE", "ADSTRD_CODE_SE"),          # the OpenAPI and 2025 files
+])
+def test_living_population_headers_tag_date_hour_and_dong(date, hour, dong):
+    frame = pd.DataFrame({date: [20251017, 20251017, 20251018], hour: [0, 23, 5],
+                          dong: [11110515, 11620595, 11620595],
+                          "총생활인구수": [12034.5, 8801.2, 9120.0]})
+    tags = {t.name: t.tag for t in sem.tag_columns(frame)}
+    assert tags == {date: "date", hour: "category", dong: "dong", "총생활인구수": "measure"}
+    as_text = frame.astype(str)   # the OpenAPI sends every value as a string
+    assert [t.tag for t in sem.tag_columns(as_text)][:3] == ["date", "category", "dong"]
