@@ -6,9 +6,17 @@ PORTAL := $(BIN)/portal
 
 .PHONY: run test install db demo serve bench clean
 
+# The offline demo harvests the recorded responses (sample_data/recorded); `make run OFFLINE=`
+# reaches the real sources instead (with their keys in the environment).
+OFFLINE ?= PORTAL_HARVEST__SEOUL_BASE_URL=replay:/seoul \
+	PORTAL_HARVEST__KOSIS_BASE_URL=replay:/kosis PORTAL_HARVEST__KOSIS_PERIOD_TYPE=Y \
+	PORTAL_HARVEST__KOSIS_RECENT_PERIODS=1 PORTAL_HARVEST__KOSIS_DATA_TABLES=101/DT_1B04005N \
+	PORTAL_HARVEST__MOIS_BASE_URL=replay:/odcloud PORTAL_HARVEST__MOIS_FILES_BASE_URL=replay:/files \
+	PORTAL_HARVEST__MOIS_POPULATION_PERIOD=202505 PORTAL_HARVEST__MOIS_POPULATION_LOOKBACK=12
+
 run: install demo ## install, migrate, load the demo, serve on http://127.0.0.1:5000 beside the scheduler
-	export PORTAL_HARVEST__SEOUL_BASE_URL="$${PORTAL_HARVEST__SEOUL_BASE_URL-replay:/seoul}"; \
-	$(PORTAL) scheduler & trap 'kill $$! 2>/dev/null' EXIT; $(PORTAL) serve
+	env $(OFFLINE) $(PORTAL) scheduler & trap 'kill $$! 2>/dev/null' EXIT; \
+	env $(OFFLINE) $(PORTAL) serve
 
 test: install ## the whole test suite (browser tests too when chromium is installed)
 	$(BIN)/pytest -n 2 --dist loadgroup -q

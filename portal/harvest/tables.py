@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -44,10 +45,14 @@ def has_rows(content: TableContent) -> bool:
 
 def ingest_content(session: Session, store: TableStore, dataset: Dataset,
                    content: TableContent, record: DatasetRecord) -> IngestOutcome:
-    """Ingest into the dataset's first tabular resource (the one the demo or an earlier
-    harvest created), so a monthly file with a new name is a new version, not a new table."""
+    """Ingest into the dataset's first tabular resource of the same file kind (the one an
+    earlier harvest or the demo created), so a monthly file with a new name is a new version,
+    not a new table. Another kind is another layout of the data (a KOSIS download in wide
+    XLSX beside the API's long JSON rows): it gets its own resource and versions."""
     data, filename = as_file(content, record)
-    tabular = next((r for r in dataset.resources if r.table_versions), None)
+    kind = Path(filename).suffix.lower()
+    tabular = next((r for r in dataset.resources
+                    if r.table_versions and Path(r.name).suffix.lower() == kind), None)
     previous = _latest(session, tabular)
     outcome = ingest_bytes(session, store, dataset, data, filename,
                            resource_name=tabular.name if tabular else filename)

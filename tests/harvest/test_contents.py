@@ -8,7 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.catalog.models import Dataset, HarvestItem, OutboxEntry, TableVersion
+from portal.demo import DEMO_TABLES, load_table
 from portal.harvest import harvest
+from tests.conftest import SAMPLE
 from tests.connectors.conftest import RECORDED
 from tests.harvest.conftest import KOSIS_TABLE, count
 
@@ -106,6 +108,20 @@ def test_failing_table_fetch_fails_the_item_and_keeps_the_previous_version(
     recovered = harvest(portal, "kosis", kosis, tables=[KOSIS_TABLE])
     assert (recovered.status, recovered.unchanged) == ("succeeded", 3)
     assert versions(portal, "kosis", KOSIS_TABLE) == kept
+
+
+def test_the_demos_kosis_download_and_the_api_rows_are_two_resources(portal, seeded, kosis):
+    """The demo's wide XLSX download of the table, then the harvest's long JSON rows: two
+    layouts of the same data, each its own resource, and the harvest succeeds."""
+    demo_table = next(t for t in DEMO_TABLES if t.source_id == KOSIS_TABLE)
+    with portal.sessions.begin() as session:
+        load_table(session, portal.store, SAMPLE, demo_table)
+    run = harvest(portal, "kosis", kosis, tables=[KOSIS_TABLE])
+    assert run.status == "succeeded", failed_items(portal, run)
+    with portal.sessions() as session:
+        dataset = session.scalar(select(Dataset).where(Dataset.source_id == KOSIS_TABLE))
+        tabular = sorted(r.name for r in dataset.resources if r.table_versions)
+    assert tabular == ["DT_1B04005N.json", "DT_1B04005N_population_raw_data.xlsx"]
 
 
 def test_a_table_ingested_by_hand_before_is_versioned_not_duplicated(portal, kosis):
