@@ -5,6 +5,8 @@
 - periods:   headers that are periods, wide yearly tables and melting them
 - totals:    total rows (합계, 서울특별시, coarser MOIS levels) and total columns (소계)
 - vocabulary: the tags, header hints, units and total labels, declared as data
+- places:    the gu a point lies in (`places.gu_of_points`; imported as a module, it loads
+             the 행정동 polygons on first use)
 """
 from models_std.semantics._distinct import map_distinct, map_each_distinct
 from models_std.semantics.districts import (

@@ -17,7 +17,7 @@ import pandas as pd
 from pandas.api import types as ptypes
 
 from models_std import semantics as sem
-from models_std.semantics import vocabulary
+from models_std.semantics import places, vocabulary
 from portal.catalog.profile_columns import column_statistics, dictionary_encoded
 from portal.catalog.profile_groups import Groups, GroupSums, Grouping
 
@@ -151,7 +151,7 @@ def _gu_dimension(frame: pd.DataFrame, tags: list[sem.ColumnTag]):
     usable = [t for t in tags if t.tag == sem.GU and t.code_system != sem.AMBIGUOUS]
     usable += [t for t in tags if t.tag == sem.DONG and t.code_system in (sem.MOIS10, sem.MOIS8)]
     if not usable:
-        return None, None
+        return _gu_of_points(frame, tags)
     tag = usable[0]
     # Resolve each distinct cell once: a million rows cost one lookup per distinct value.
     column = frame[tag.name]
@@ -164,6 +164,29 @@ def _gu_dimension(frame: pd.DataFrame, tags: list[sem.ColumnTag]):
     gu_codes = np.append(names.map(lambda n: position.get(n, -1)).to_numpy(dtype="int64"), -1)
     gu = Grouping(gu_codes[codes], list(sem.GU_NAMES))
     return gu, {"column": tag.name, "code_system": tag.code_system, "via": tag.tag}
+
+
+def _gu_of_points(frame: pd.DataFrame, tags: list[sem.ColumnTag]):
+    """The gu of each row from its coordinates (WGS84 lat/lon, else EPSG:5174 X/Y), for a
+    table that names no gu: point data is counted per gu like any other."""
+    first = {tag.tag: tag.name for tag in reversed(tags)}
+    if sem.LAT in first and sem.LON in first:
+        columns, locate = (first[sem.LON], first[sem.LAT]), places.gu_of_points
+    elif sem.X in first and sem.Y in first:
+        columns, locate = (first[sem.X], first[sem.Y]), places.gu_of_tm_points
+    else:
+        return None, None
+    names = pd.Series(locate(*(_coordinate(frame[c]) for c in columns)), dtype=object)
+    position = {name: i for i, name in enumerate(sem.GU_NAMES)}
+    gu = Grouping(names.map(position).fillna(-1).to_numpy(dtype="int64"), list(sem.GU_NAMES))
+    return gu, {"column": columns[1], "columns": list(columns), "code_system": None,
+                "via": "point"}
+
+
+def _coordinate(column: pd.Series) -> np.ndarray:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        column = column.astype(object)
+    return pd.to_numeric(column, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
 
 def _year_dimension(frame: pd.DataFrame, tags: list[sem.ColumnTag]):

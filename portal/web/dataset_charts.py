@@ -233,7 +233,9 @@ def district_data(profile: dict) -> dict | None:
     if not measures or not gu_labels:
         return None
     values = {m["name"]: [by_gu[m["name"]].get(gu) for gu in gu_labels] for m in measures}
-    return {"gu": gu_labels, "measures": measures, "values": values,
+    # Point data: rows were put in a gu by their coordinates (docs/profiles.md).
+    located = profile["dimensions"]["gu"].get("via") == "point"
+    return {"gu": gu_labels, "measures": measures, "values": values, "located": located,
             "summary": district_summary(measures[0], gu_labels, values[measures[0]["name"]])}
 
 

@@ -292,6 +292,19 @@ def test_living_population_by_dong_code_is_summed_per_gu():
     assert profile["by_gu"]["총생활인구수"] == {"종로구": 300.5, "강동구": 50.0}
 
 
+def test_a_table_of_points_without_a_gu_is_counted_per_gu_by_position():
+    # The cinema licences without their 개방자치단체코드: the EPSG:5174 X/Y place each row.
+    cinemas = read_cinemas()
+    address_gu = cinemas["지번주소"].astype(str).str.extract(r"서울특별시 (\S+구)")[0]
+    profile = compute_profile(cinemas.drop(columns=["개방자치단체코드"]))
+    gu = profile["dimensions"]["gu"]
+    assert (gu["via"], gu["columns"]) == ("point", ["좌표정보(X)", "좌표정보(Y)"])
+    counted = profile["by_gu"][ROWS]
+    by_address = address_gu[cinemas["좌표정보(X)"].notna()].value_counts()
+    assert sum(counted.values()) == cinemas["좌표정보(X)"].notna().sum()
+    assert sum(abs(counted.get(name, 0) - n) for name, n in by_address.items()) <= 2
+
+
 # ---------------------------------------------------------------- grouped figures
 
 def small_sales() -> pd.DataFrame:

@@ -164,6 +164,21 @@ def test_the_page_embeds_the_chart_data_and_a_map_only_with_gu(client, app, site
     assert 'href="#map"' not in plain
 
 
+def test_points_without_a_gu_column_are_mapped_per_gu_by_position(client, app, site):
+    # Wi-Fi spots by 위도/경도 only (서울시청, 시청 앞, 서울숲): counted in the gu they are in.
+    portal = app.extensions["portal"]
+    with portal.sessions.begin() as session:
+        make_dataset(session, slug="wifi-points", with_table=True, store=portal.store,
+                     frame=pd.DataFrame({"설치장소": ["시청", "시청 앞", "서울숲"],
+                                         "위도": [37.5665, 37.5660, 37.5444],
+                                         "경도": [126.9780, 126.9772, 127.0374]}))
+    page = page_of(client, "wifi-points")
+    districts = embedded(page, "application/json", "dataset-chart-data")["districts"]
+    counts = dict(zip(districts["gu"], districts["values"]["@rows"]))
+    assert counts["중구"] == 2 and counts["성동구"] == 1 and districts["located"] is True
+    assert 'id="map-chart"' in page and "좌표가 속한 자치구" in page
+
+
 def test_the_gu_boundaries_are_the_25_gu_with_mois_codes(client, site):
     page = page_of(client, "seoul-cctv")
     url = re.search(r'data-boundaries="([^"]+)"', page).group(1)
