@@ -94,9 +94,9 @@ def living_population_frame(frame: pd.DataFrame, *, bands: bool = True) -> pd.Da
     data = canonical(frame, LIVING_POPULATION_ALIASES)
     missing = [c for c in ("date", "hour", "dong_code", "total") if c not in data]
     if missing:
-        raise ValueError("living population table lacks columns "
-                         f"{missing} (expected 기준일ID, 시간대구분, 행정동코드, 총생활인구수 "
-                         "or STDR_DE_ID, TMZON_PD_SE, ADSTRD_CODE_SE, TOT_LVPOP_CO)")
+        raise ValueError(f"생활인구 표에 필요한 열이 없습니다: {', '.join(missing)} (기준일ID, "
+                         "시간대구분, 행정동코드, 총생활인구수 또는 STDR_DE_ID, TMZON_PD_SE, "
+                         "ADSTRD_CODE_SE, TOT_LVPOP_CO)")
     out = pd.DataFrame({
         "date": parse_days(data["date"]),
         "hour": pd.to_numeric(data["hour"], errors="coerce").to_numpy(dtype="float64",
@@ -142,8 +142,8 @@ def events_frame(frame: pd.DataFrame) -> pd.DataFrame:
         parts = data["date_range"].astype("string").str.split("~", n=1, expand=True)
         data["start_date"], data["end_date"] = parts[0], parts[1]
     if "name" not in data or "start_date" not in data:
-        raise ValueError("event list needs a name and a start date (축제명/축제시작일자, "
-                         "TITLE/STRTDATE or DATE)")
+        raise ValueError("축제·행사 목록에 이름과 시작일 열이 있어야 합니다 (축제명/축제시작일자, "
+                         "TITLE/STRTDATE 또는 DATE)")
     out = pd.DataFrame({"name": data["name"].astype("string").str.strip()})
     out["venue"] = (data["venue"].astype("string").str.strip() if "venue" in data
                     else pd.Series("", index=data.index, dtype="string"))
@@ -167,8 +167,9 @@ def card_sales_frame(frame: pd.DataFrame) -> pd.DataFrame:
     data = canonical(frame, CARD_SALES_ALIASES)
     missing = [c for c in ("date", "dong_code", "amount") if c not in data]
     if missing:
-        raise ValueError(f"card sales table lacks columns {missing} "
-                         "(expected date, adm_dong_code, industry_name, amount_krw)")
+        raise ValueError(f"카드매출 표에 필요한 열이 없습니다: {', '.join(missing)} (date, "
+                         "adm_dong_code, industry_name, amount_krw 또는 기준일자, 행정동코드, "
+                         "업종명, 매출금액)")
     out = pd.DataFrame({
         "date": parse_days(data["date"]),
         "dong_code": dong_codes(data["dong_code"]),

@@ -136,7 +136,8 @@ def run(request: RunRequest, spec) -> ModelResult:
     if p["baseline.method"] != "median":
         # The regression baseline (B2 of models.md §2.3) needs weather inputs this model does
         # not read yet; until it does, only the median baseline is offered.
-        raise ValueError(f"baseline.method {p['baseline.method']!r} is not available; use 'median'")
+        raise ValueError(f"기준선 방법 {p['baseline.method']!r}은(는) 아직 쓸 수 없습니다. "
+                         "'median'(중앙값)을 쓰세요.")
     dongs = load_dong_map()
     events = events_frame(request.inputs["events"])
     festivals, skipped = catalogue(events, dongs, rule=p["footprint.rule"],

@@ -19,7 +19,7 @@ REQUIRED_ROLES = ("sales", "stores", "change_indicator")
 def read_inputs(inputs: Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     missing = [role for role in REQUIRED_ROLES if inputs.get(role) is None]
     if missing:
-        raise MarketInputError(f"missing input(s): {', '.join(missing)}")
+        raise MarketInputError(f"필요한 입력이 없습니다: {', '.join(missing)}")
     return {role: canonical(frame, role) for role, frame in inputs.items()
             if frame is not None and role in ROLE_ALIASES}
 
@@ -44,8 +44,8 @@ def area_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     known = gu.map(lambda c: district_by_code(c, MOIS) is not None if isinstance(c, str)
                    else False)
     if not known.any():
-        raise MarketInputError("no area can be placed in a gu: give the 영역-상권 table "
-                               "(상권_코드 with 자치구_코드 or 행정동_코드) as input 'areas'")
+        raise MarketInputError("어느 상권도 자치구를 알 수 없습니다: 영역-상권 표(상권_코드와 "
+                               "자치구_코드 또는 행정동_코드)를 입력 'areas'로 주세요.")
     areas["gu_code"] = gu.where(known).astype(object)
     areas["area_type"] = areas["area_type"].astype("string").str.strip().str.upper() \
         .astype(object) if "area_type" in areas else None
@@ -102,11 +102,13 @@ def run(request: RunRequest) -> ModelResult:
                                request.period_end)
     if not quarters:
         have = ", ".join(str(q) for q in sorted(tables["sales"]["quarter"].unique()))
-        raise MarketInputError(f"no quarter of the inputs ({have}) falls in "
-                               f"{request.period_start}–{request.period_end}")
+        raise MarketInputError(f"입력 데이터의 분기({have}) 가운데 기간 "
+                               f"{request.period_start}~{request.period_end}에 드는 것이 "
+                               "없습니다. 기간을 바꿔 주세요.")
     district = district_by_code(request.gu_code, MOIS)
     if district is None:
-        raise MarketInputError(f"{request.gu_code!r} is not a Seoul gu code (MOIS, 5 digits)")
+        raise MarketInputError(f"{request.gu_code!r}은(는) 서울 자치구 코드(행정안전부 5자리)가 "
+                               "아닙니다.")
     scored, unmatched = score_seoul(tables, request.parameters, request.period_end)
     # One quarter per run, the last of the period: one row per unit and metric, so two runs
     # compare metric by metric; the charts show the quarters before it.

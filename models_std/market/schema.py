@@ -158,8 +158,8 @@ def canonical(frame: pd.DataFrame, role: str) -> pd.DataFrame:
             if not header.isascii():
                 wanted.setdefault(name, header)   # the current header comes first
         names = ", ".join(f"{wanted.get(c, c)} ({c})" for c in missing)
-        raise MarketInputError(f"input '{role}' lacks the column(s) {names}; "
-                               "give the table in the 상권분석서비스 layout")
+        raise MarketInputError(f"입력 '{role}'에 필요한 열이 없습니다: {names}. "
+                               "상권분석서비스 파일의 열 구성 그대로 주세요.")
     if "area_code" in out:
         out["area_code"] = code_text(out["area_code"])
     if role in PERIOD_ROLES:
@@ -184,13 +184,13 @@ def quarter_codes(frame: pd.DataFrame, role: str) -> pd.Series:
         number = pd.to_numeric(frame["quarter_no"], errors="coerce")
         codes = year * 10 + number
     else:
-        raise MarketInputError(f"input '{role}' has no period column: expected 기준_년분기_코드 "
-                               "or 기준_년_코드 with 기준_분기_코드")
+        raise MarketInputError(f"입력 '{role}'에 기간 열이 없습니다: 기준_년분기_코드, 또는 "
+                               "기준_년_코드와 기준_분기_코드가 있어야 합니다.")
     valid = codes.notna() & (codes % 10).between(1, 4) & (codes // 10).between(1990, 2100)
     if not valid.all():
         bad = frame.index[~valid.to_numpy()][0]
-        raise MarketInputError(f"input '{role}', row {bad}: the period "
-                               f"{codes.loc[bad]!r} is not a quarter code like 20241")
+        raise MarketInputError(f"입력 '{role}'의 {bad}행: 기간 {codes.loc[bad]!r}은(는) "
+                               "20241 같은 년분기 코드가 아닙니다.")
     return codes.astype("int64")
 
 

@@ -102,7 +102,7 @@ def test_missing_column_names_the_korean_header():
 
 def test_a_period_that_is_not_a_quarter_says_which_row():
     frame = pd.DataFrame([_sales_row(), _sales_row(기준_년분기_코드=20245)])
-    with pytest.raises(MarketInputError, match="row 1"):
+    with pytest.raises(MarketInputError, match="1행"):
         canonical(frame, "sales")
 
 
