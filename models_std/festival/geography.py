@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-BOUNDARY_FILE = (Path(__file__).resolve().parents[2] / "sample_data" / "boundaries"
-                 / "seoul-hangjeongdong.geojson")
+from models_std.semantics.places import BOUNDARY_FILE
+
 VERTEX_DECIMALS = 6      # ≈ 0.1 m; the shared vertices of the file agree to far better
 
 

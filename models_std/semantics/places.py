@@ -19,10 +19,10 @@ import shapely
 from pyproj import Transformer
 
 from models_std.semantics.districts import MOIS, district_by_code
+from models_std.semantics.vocabulary import TM_EPSG, WGS84_EPSG
 
 BOUNDARY_FILE = (Path(__file__).resolve().parents[2] / "sample_data" / "boundaries"
                  / "seoul-hangjeongdong.geojson")
-TM_EPSG = 5174           # Korean 1985 / Modified Central Belt (LOCALDATA 좌표정보 X/Y)
 DECIMALS = 6             # ≈ 0.1 m: coordinates equal to this are one place
 
 
@@ -41,7 +41,7 @@ def _dongs() -> tuple[list, np.ndarray, np.ndarray]:
 
 @lru_cache(maxsize=1)
 def _from_tm() -> Transformer:
-    return Transformer.from_crs(TM_EPSG, 4326, always_xy=True)
+    return Transformer.from_crs(TM_EPSG, WGS84_EPSG, always_xy=True)
 
 
 def gu_of_points(lon, lat) -> np.ndarray:

@@ -5,8 +5,8 @@ Each `[[dataset]]` entry names a slug, title_ko, description_ko, theme, model, r
 `file` (relative to the manifest's folder) or `generator = "module:function"` (a function
 returning a DataFrame, for tables too big to ship). A `generated = true` dataset gets the
 keyword `생성데이터`, so pages mark it as generated, not published data. An optional
-`[example]` names the gu and period the inputs cover: the run form starts there. Loading twice adds nothing:
-the same file bytes, or the same generated table, make no new version.
+`[example]` names the gu and period the inputs cover: the run form starts there. Loading
+twice adds nothing: the same file bytes, or the same generated table, make no new version.
 """
 from __future__ import annotations
 
