@@ -181,6 +181,18 @@ def scheduler(ctx: Context):
     run_forever(ctx.portal, echo=click.echo)
 
 
+@cli.command(help="Compute the stored table profiles again (after an upgrade of the "
+                  "profiler): totals, charts and model matching read them. Table contents "
+                  "do not change.")
+@click.option("--dataset", "slugs", multiple=True, help="Only this dataset (slug; repeat).")
+@pass_context
+def reprofile(ctx: Context, slugs):
+    from portal.catalog.reprofile import reprofile as run
+    counts = run(ctx.portal, list(slugs) or None, progress=_progress)
+    click.echo(f"profiles: {counts['changed']:,} changed, {counts['unchanged']:,} unchanged")
+    _drain(ctx)
+
+
 @cli.command(help="Apply pending catalog changes (the outbox) to the search index.")
 @pass_context
 def sync(ctx: Context):

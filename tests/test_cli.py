@@ -26,8 +26,8 @@ def run(config, tmp_path, monkeypatch):
 
 def test_help_explains_every_command(run):
     result = run("--help")
-    for command in ("init-db", "load-demo", "serve", "ingest", "harvest", "sync", "index", "orgs",
-                    "config-example"):
+    for command in ("init-db", "load-demo", "serve", "ingest", "harvest", "reprofile", "sync",
+                    "index", "orgs", "config-example"):
         assert command in result.output
 
 
@@ -80,3 +80,21 @@ def test_index_commands_rebuild_check_and_repair(run, portal):
     assert report.exit_code == 1 and "1 missing" in report.output
     assert "repaired" in run("index", "--check").output
     assert "in step" in run("index", "--check", "--report-only").output
+
+
+def test_reprofile_updates_profiles_an_older_profiler_wrote(run, portal):
+    run("init-db")
+    cinemas = SAMPLE / "localdata" / "서울시 영화상영관 인허가 정보.csv"
+    ingested = run("ingest", str(cinemas), "--dataset", "cinemas", "--title", "영화상영관")
+    assert ingested.exit_code == 0, ingested.output
+    assert "0 changed, 1 unchanged" in run("reprofile").output   # the profiler is the same
+    with portal.sessions.begin() as session:
+        cinema = session.scalar(select(Dataset).where(Dataset.slug == "cinemas"))
+        version = cinema.table_versions[0]
+        kept = version.profile
+        version.profile = {**kept, "by_gu": {}}          # as an older profiler left it
+    result = run("reprofile", "--dataset", "cinemas")
+    assert "1 changed, 0 unchanged" in result.output, result.output
+    with portal.sessions() as session:
+        cinema = session.scalar(select(Dataset).where(Dataset.slug == "cinemas"))
+        assert cinema.table_versions[0].profile == kept

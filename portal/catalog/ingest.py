@@ -77,7 +77,7 @@ def ingest_bytes(session: Session, store: TableStore, dataset: Dataset, data: by
         header_rows=raw.header_rows, profile=profile)
     session.add(version)
     _note_format(dataset, raw.format)
-    _fill_coverage(dataset, version.profile)
+    fill_coverage(dataset, version.profile)
     dataset.modified_at = utcnow()
     session.flush()
     return IngestOutcome(dataset, version, created=True)
@@ -111,7 +111,7 @@ def _latest_version(session: Session, resource: Resource) -> TableVersion | None
                           .order_by(TableVersion.number.desc()).limit(1))
 
 
-def _fill_coverage(dataset: Dataset, profile: dict) -> None:
+def fill_coverage(dataset: Dataset, profile: dict) -> None:
     """Spatial and temporal coverage from the table itself, where the metadata says none."""
     dimensions = profile.get("dimensions") or {}
     gu_labels = (dimensions.get("gu") or {}).get("labels") or []

@@ -166,6 +166,9 @@ def _gu_dimension(frame: pd.DataFrame, tags: list[sem.ColumnTag]):
     return gu, {"column": tag.name, "code_system": tag.code_system, "via": tag.tag}
 
 
+SEOUL_POINT_SHARE = 0.5
+
+
 def _gu_of_points(frame: pd.DataFrame, tags: list[sem.ColumnTag]):
     """The gu of each row from its coordinates (WGS84 lat/lon, else EPSG:5174 X/Y), for a
     table that names no gu: point data is counted per gu like any other."""
@@ -176,7 +179,12 @@ def _gu_of_points(frame: pd.DataFrame, tags: list[sem.ColumnTag]):
         columns, locate = (first[sem.X], first[sem.Y]), places.gu_of_tm_points
     else:
         return None, None
-    names = pd.Series(locate(*(_coordinate(frame[c]) for c in columns)), dtype=object)
+    x, y = (_coordinate(frame[c]) for c in columns)
+    names = pd.Series(locate(x, y), dtype=object)
+    # A national table (festivals, markets of all Korea) is not a Seoul table because some
+    # of its points are in Seoul: most positioned rows must be.
+    if names.notna().sum() < SEOUL_POINT_SHARE * (np.isfinite(x) & np.isfinite(y)).sum():
+        return None, None
     position = {name: i for i, name in enumerate(sem.GU_NAMES)}
     gu = Grouping(names.map(position).fillna(-1).to_numpy(dtype="int64"), list(sem.GU_NAMES))
     return gu, {"column": columns[1], "columns": list(columns), "code_system": None,

@@ -305,6 +305,13 @@ def test_a_table_of_points_without_a_gu_is_counted_per_gu_by_position():
     assert sum(abs(counted.get(name, 0) - n) for name, n in by_address.items()) <= 2
 
 
+def test_a_national_table_of_points_is_not_made_a_seoul_table():
+    # 전국전통시장표준데이터: about one market in twelve is in Seoul.
+    markets = pd.read_csv(SAMPLE / "datagokr" / "전국전통시장표준데이터.csv", encoding="cp949")
+    assert markets.filter(regex="위도|경도").shape[1] == 2
+    assert compute_profile(markets)["dimensions"]["gu"] is None
+
+
 # ---------------------------------------------------------------- grouped figures
 
 def small_sales() -> pd.DataFrame:
