@@ -151,7 +151,7 @@ def ingest(ctx: Context, file: Path, slug: str, sheet, **options):
               help="Fetch and ingest table contents (default: [harvest] tables).")
 @pass_context
 def harvest(ctx: Context, source, source_ids, dry_run, base_url, files_base_url, tables):
-    from portal.harvest import harvest as run_harvest
+    from portal.harvest import HarvestBusy, harvest as run_harvest
     from portal.harvest.sources import harvestable, open_source
     if source not in harvestable():
         raise click.BadParameter(f"{source!r}: one of {', '.join(harvestable())}",
@@ -160,8 +160,11 @@ def harvest(ctx: Context, source, source_ids, dry_run, base_url, files_base_url,
     with open_source(ctx.config, source, base_url=base_url, **overrides) as (connector, options):
         if tables is not None:
             options["tables"] = tables
-        run = run_harvest(ctx.portal, source, connector, dry_run=dry_run,
-                          only=source_ids or None, progress=_progress, **options)
+        try:
+            run = run_harvest(ctx.portal, source, connector, dry_run=dry_run,
+                              only=source_ids or None, progress=_progress, **options)
+        except HarvestBusy as exc:
+            raise click.ClickException(f"{exc}; one run per source at a time") from None
     counts = ", ".join(f"{count:,} {name}" for name, count in run.counts().items())
     click.echo(f"harvest {source} #{run.id}: {run.status}{' (dry run)' if dry_run else ''}; "
                f"{counts}")

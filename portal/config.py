@@ -87,9 +87,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Root URL of the `kosis` source (as seoul_base_url; `replay:/kosis` offline)."),
     Setting("harvest", "mois_base_url", str, "",
             "Root URL of the `mois` source (as seoul_base_url; `replay:/odcloud` offline)."),
-    Setting("harvest", "stale_after_hours", int, 12,
-            "A run still marked running after this many hours is taken as interrupted (its "
-            "process died), so a new run of its source may start."),
+    Setting("harvest", "stale_after_minutes", int, 30,
+            "A run still marked running that has saved no progress for this many minutes is "
+            "taken as interrupted, so a new run of its source may start. (A run whose process "
+            "is gone on this host counts as interrupted at once.)"),
     Setting("harvest", "withdraw_after", int, 3,
             "A dataset its source stopped listing is withdrawn (hidden from search and lists, "
             "still reachable by its address) after this many complete runs in a row."),

@@ -8,8 +8,9 @@ changed schedule takes effect with the next start; a source whose schedule becam
 loses its job.
 
 A source runs once at a time: APScheduler's max_instances guards this process, a lock per
-source guards the admin page's threads, and a run of the source marked running in the
-database (another process) makes a new one refuse to start. `run_harvest` is the one way the
+source guards the admin page's threads, and a live run of the source in the database
+(another process) makes a new one refuse to start (the harvest's own rule, which the
+database backs with a unique index). `run_harvest` is the one way the
 scheduler and the admin page start a harvest.
 """
 from __future__ import annotations
@@ -17,19 +18,18 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from portal.catalog.models import HarvestRun, utcnow
+from portal.catalog.models import HarvestRun
 from portal.config import ConfigError
-from portal.harvest import harvest
-from portal.harvest.sources import harvestable, open_source
+from portal.harvest import harvest, runs
+from portal.harvest.sources import harvestable, open_source, stale_after
 from portal.progress import no_progress
 
 log = logging.getLogger(__name__)
@@ -136,6 +136,9 @@ def run_harvest(portal, source: str, *, trigger: str, lock: threading.Lock | Non
         with open_source(portal.config, source) as (connector, options):
             return harvest(portal, source, connector, trigger=trigger,
                            progress=_until_stopped, **options)
+    except runs.HarvestBusy:
+        # Another process started it between our check and our start.
+        raise _already_running(source) from None
     finally:
         lock.release()
 
@@ -175,12 +178,9 @@ def start_harvest_thread(portal, source: str, *, trigger: str) -> threading.Thre
 
 
 def running_run(portal, source: str) -> HarvestRun | None:
-    """A run of `source` marked running and younger than `[harvest] stale_after_hours`."""
-    since = utcnow() - timedelta(hours=portal.config.get("harvest", "stale_after_hours"))
-    with portal.sessions() as session:
-        return session.scalar(select(HarvestRun).where(
-            HarvestRun.source == source, HarvestRun.status == "running",
-            HarvestRun.started_at >= since).order_by(HarvestRun.id.desc()).limit(1))
+    """The run of `source` going on now, anywhere (the harvest's own rule, `[harvest]
+    stale_after_minutes`)."""
+    return runs.running_run(portal, source, stale_after(portal.config))
 
 
 def _already_running(source: str) -> HarvestRefused:

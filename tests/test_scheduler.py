@@ -156,7 +156,7 @@ def test_the_scheduled_job_harvests_the_replay_server_as_the_scheduler(make_port
 
 def test_a_run_left_running_by_a_dead_process_does_not_block_the_source(make_portal):
     portal = make_portal(harvest__seoul_base_url="replay:/seoul-full",
-                         harvest__stale_after_hours=1)
+                         harvest__stale_after_minutes=60)
     stale = add_running_run(portal, started_at=utcnow() - timedelta(hours=2))
     run = scheduler.run_harvest(portal, "seoul", trigger="admin")
     assert run.id != stale and run.trigger == "admin"

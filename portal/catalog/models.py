@@ -9,7 +9,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import (JSON, BigInteger, Date, DateTime, ForeignKey, Index, Integer,
-                        String, Text, UniqueConstraint)
+                        String, Text, UniqueConstraint, text)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -231,6 +231,16 @@ class HarvestRun(Base):
     # cli | scheduler | admin.
     expected: Mapped[int | None]
     trigger: Mapped[str] = mapped_column(String(20), default="cli", server_default="cli")
+    # Who runs it and its last sign of life (saved counts): a running run whose process is
+    # gone, or that has not saved for long, was interrupted (portal.harvest.runs).
+    host: Mapped[str | None] = mapped_column(String(255))
+    pid: Mapped[int | None]
+    alive_at: Mapped[datetime | None]
+
+    # One running run per source, kept by the database even when two processes start at once.
+    __table_args__ = (Index("uq_harvest_runs_running_source", "source", unique=True,
+                            sqlite_where=text("status = 'running'"),
+                            postgresql_where=text("status = 'running'")),)
 
     items: Mapped[list[HarvestItem]] = relationship(back_populates="run",
                                                     cascade="all, delete-orphan",

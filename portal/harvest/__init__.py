@@ -6,6 +6,6 @@
 `runs` owns the run (states, counts, withdrawal); `mapping` turns a DatasetRecord into the
 fields of a Dataset.
 """
-from portal.harvest.runs import RUN_STATES, TRIGGERS, harvest
+from portal.harvest.runs import RUN_STATES, TRIGGERS, HarvestBusy, harvest, running_run
 
-__all__ = ["RUN_STATES", "TRIGGERS", "harvest"]
+__all__ = ["RUN_STATES", "TRIGGERS", "HarvestBusy", "harvest", "running_run"]

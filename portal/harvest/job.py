@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 
 from connectors import AuthError, DatasetRecord, QuotaExceeded, SourceError
 from portal.catalog import datasets as catalog
-from portal.catalog.models import Dataset, HarvestItem, HarvestRun, Resource
+from portal.catalog.models import Dataset, HarvestItem, HarvestRun, Resource, utcnow
 from portal.catalog.organisations import seed_organisations
 from portal.harvest.links import Key, LinkIndex
 from portal.harvest.mapping import current, map_record, organisation_index
@@ -200,7 +200,8 @@ class Job:
                 if rows:
                     session.execute(insert(HarvestItem), rows)
                 session.execute(update(HarvestRun).where(HarvestRun.id == self.run.id)
-                                .values(expected=self.run.expected, **values))
+                                .values(expected=self.run.expected, alive_at=utcnow(),
+                                        **values))
         except Exception:
             if not ignore_errors:
                 raise

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
+from datetime import timedelta
 from typing import Any
 
 from connectors import connector_class, connector_names, get_connector
@@ -75,6 +76,10 @@ def connector_options(config, source: str) -> dict[str, Any]:
     return options
 
 
+def stale_after(config) -> timedelta:
+    return timedelta(minutes=config.get("harvest", "stale_after_minutes"))
+
+
 def run_options(config, source: str, *, has_files: bool | None = None) -> dict[str, Any]:
     """harvest()'s options: withdrawal, progress saves, and which tables are fetched."""
     if has_files is None:
@@ -85,6 +90,7 @@ def run_options(config, source: str, *, has_files: bool | None = None) -> dict[s
     if source == "mois" and not has_files:
         tables = False  # the files have no stable address but the configured mirror
     return {"withdraw_after": config.get("harvest", "withdraw_after"), "tables": tables,
+            "stale_after": stale_after(config),
             "progress_interval": config.get("harvest", "progress_interval"),
             "item_batch": config.get("harvest", "item_batch"),
             "durable_commits": config.get("harvest", "durable_commits")}

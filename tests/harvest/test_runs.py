@@ -6,15 +6,20 @@ over the whole source, withdrawal included); one harvests all 8,212.
 from __future__ import annotations
 
 import itertools
+import os
+import subprocess
+import sys
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from connectors import get_connector
 from portal.catalog.models import Dataset, HarvestItem, HarvestRun, OutboxEntry, utcnow
-from portal.harvest import harvest
+from portal.harvest import HarvestBusy, harvest, runs
 from tests.connectors.conftest import FakeClock, RECORDED
 from tests.harvest.conftest import KEY
 
@@ -125,15 +130,62 @@ def test_failed_item_keeps_previous_version(portal, seoul):
     assert dataset(portal, target).missing_runs == 0  # listed, so not missing
 
 
-def test_run_left_running_is_marked_failed_at_next_start(portal, seoul):
+def dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def add_running(portal, **fields) -> int:
     with portal.sessions.begin() as session:
-        session.add(HarvestRun(source="seoul", status="running", started_at=utcnow()))
-    run = harvest(portal, "seoul", Listing(seoul, n=3))
+        run = HarvestRun(source="seoul", status="running", **fields)
+        session.add(run)
+    return run.id
+
+
+def statuses(portal):
     with portal.sessions() as session:
-        runs = session.scalars(select(HarvestRun).order_by(HarvestRun.id)).all()
-    assert [(r.status, r.id == run.id) for r in runs] == \
-        [("failed", False), ("succeeded", True)]
-    assert "interrupted" in runs[0].error_message and runs[0].finished_at is not None
+        return [(r.id, r.status) for r in session.scalars(select(HarvestRun)
+                                                          .order_by(HarvestRun.id))]
+
+
+def test_a_run_whose_process_died_is_marked_failed_at_next_start(portal, seoul):
+    # Same host, its process gone: interrupted at once, however recent its last save.
+    left = add_running(portal, started_at=utcnow(), alive_at=utcnow(), host=runs.HOST,
+                       pid=dead_pid())
+    run = harvest(portal, "seoul", Listing(seoul, n=3))
+    assert statuses(portal) == [(left, "failed"), (run.id, "succeeded")]
+    with portal.sessions() as session:
+        closed = session.get(HarvestRun, left)
+    assert "interrupted" in closed.error_message and closed.finished_at is not None
+
+
+def test_a_live_run_of_the_source_keeps_a_second_from_starting(portal, seoul):
+    # Alive: this very process, or another host that saved a moment ago.
+    for fields in ({"host": runs.HOST, "pid": os.getpid()},
+                   {"host": "other-host", "pid": 1}):
+        with portal.sessions.begin() as session:
+            session.execute(update(HarvestRun).values(status="failed"))
+        live = add_running(portal, started_at=utcnow(), alive_at=utcnow(), **fields)
+        with pytest.raises(HarvestBusy, match=f"#{live}"):
+            harvest(portal, "seoul", Listing(seoul, n=3))
+        assert statuses(portal)[-1] == (live, "running")   # left alone, nothing added
+    assert count(portal, Dataset) == 0
+
+
+def test_a_run_silent_for_longer_than_stale_after_is_interrupted(portal, seoul):
+    silent = add_running(portal, started_at=utcnow() - timedelta(hours=2),
+                         alive_at=utcnow() - timedelta(minutes=45), host="other-host", pid=1)
+    run = harvest(portal, "seoul", Listing(seoul, n=3), stale_after=timedelta(minutes=30))
+    assert statuses(portal) == [(silent, "failed"), (run.id, "succeeded")]
+
+
+def test_the_database_holds_one_running_run_per_source(portal):
+    add_running(portal, started_at=utcnow())
+    with pytest.raises(IntegrityError):
+        add_running(portal, started_at=utcnow())
+    with portal.sessions.begin() as session:   # finished runs of a source are not limited
+        session.add_all([HarvestRun(source="seoul", status="failed") for _ in range(2)])
 
 
 def test_quota_exceeded_stops_the_run_cleanly_and_keeps_what_was_done(portal, seoul, server):
