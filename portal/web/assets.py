@@ -38,3 +38,17 @@ def init_app(app: Flask) -> None:
                                            output="gen/dataset-page.js"))
     env.register("geo_seoul_gu", Bundle("geo/seoul_gu_mois.geojson",
                                         output="gen/seoul_gu_mois.geojson"))
+    app.jinja_env.globals["asset_url"] = _asset_url_function(app, env)
+
+
+def _asset_url_function(app: Flask, env: Environment):
+    """`asset_url(name)`: a bundle's URL, built when needed. Outside debug mode it is worked
+    out once per process: webassets would otherwise check and hash every bundle on every page
+    (several milliseconds of each dataset page)."""
+    known: dict[str, str] = {}
+
+    def asset_url(name: str) -> str:
+        if app.debug or name not in known:
+            known[name] = env[name].urls()[0]
+        return known[name]
+    return asset_url
