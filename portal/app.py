@@ -67,8 +67,8 @@ def create_app(config: Config | None = None, portal: Portal | None = None) -> Fl
         module.init_app(app)
     from portal.web import models
     models.init_app(app)
-    from portal.web import api, downloads
-    for module in (downloads, api):
+    from portal.web import api, downloads, sitemap
+    for module in (downloads, api, sitemap):
         module.init_app(app)
     from portal.web import admin
     admin.init_app(app)
