@@ -67,8 +67,8 @@ def create_app(config: Config | None = None, portal: Portal | None = None) -> Fl
         module.init_app(app)
     from portal.web import models
     models.init_app(app)
-    from portal.web import api, downloads, sitemap
-    for module in (downloads, api, sitemap):
+    from portal.web import api, dcat, downloads, sitemap
+    for module in (downloads, api, sitemap, dcat):
         module.init_app(app)
     from portal.web import admin
     admin.init_app(app)
