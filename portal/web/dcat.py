@@ -12,6 +12,8 @@ pages, update cycles the EU frequency vocabulary, places the MOIS codes of the g
 """
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from flask import Blueprint, Flask, Response, abort, request, url_for
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, XSD
@@ -92,7 +94,7 @@ def add_dataset(graph: Graph, dataset: Dataset) -> URIRef:
         add((node, DCAT.theme, _theme(graph, dataset.theme)))
     add((node, DCAT.landingPage, node))
     if dataset.source_url:
-        add((node, DCTERMS.source, URIRef(dataset.source_url)))
+        add((node, DCTERMS.source, _iri(dataset.source_url)))
     add((node, DCTERMS.issued, _datetime(dataset.created_at)))
     add((node, DCTERMS.modified, _datetime(dataset.modified_at or dataset.created_at)))
     if dataset.owner is not None:
@@ -124,7 +126,7 @@ def add_dataset(graph: Graph, dataset: Dataset) -> URIRef:
 def _add_resource(graph, node, dataset, resource, licence) -> None:
     if not resource.url:
         return
-    url = URIRef(resource.url)
+    url = _iri(resource.url)
     is_file = resource.kind == "file"
     _add_distribution(graph, node, URIRef(f"{node}#resource-{resource.id}"),
                       resource.name, url, None, licence, download=is_file,
@@ -178,6 +180,11 @@ def _place(graph: Graph, code: str) -> BNode:
     if district is not None:
         graph.add((place, SKOS.prefLabel, Literal(district.name_ko, lang="ko")))
     return place
+
+
+def _iri(url: str) -> URIRef:
+    # Sources' links may hold spaces or Hangul: percent-encode them, keep what is encoded.
+    return URIRef(quote(url.strip(), safe=":/?#[]@!$&'()*+,;=%~"))
 
 
 def _datetime(value) -> Literal:

@@ -82,3 +82,12 @@ def test_pages_follow_each_other_until_the_last(catalog, app, monkeypatch):
     both = set(first.objects(None, ns.DCAT.dataset)) | set(second.objects(None, ns.DCAT.dataset))
     assert len(both) == 2
     assert catalog.get("/catalog.csv").status_code == 404
+
+
+def test_links_with_spaces_or_hangul_still_make_valid_rdf(catalog, app):
+    portal = app.extensions["portal"]
+    with portal.sessions.begin() as session:
+        make_dataset(session, slug="odd-link", source_url="https://example.go.kr/자료 목록?id=1")
+    graph = graph_of(catalog.get("/datasets/odd-link/dcat.ttl"), "turtle")
+    source = graph.value(URIRef("http://localhost/datasets/odd-link"), ns.DCTERMS.source)
+    assert str(source) == "https://example.go.kr/%EC%9E%90%EB%A3%8C%20%EB%AA%A9%EB%A1%9D?id=1"
