@@ -113,7 +113,7 @@ def add_dataset(graph: Graph, dataset: Dataset) -> URIRef:
                 add((period, predicate, Literal(day.isoformat(), datatype=XSD.date)))
     licence = URIRef(KOGL_URLS[dataset.licence]) if dataset.licence in KOGL_URLS else None
     for resource in dataset.resources:
-        _add_resource(graph, node, dataset, resource, licence)
+        _add_resource(graph, node, resource, licence)
     if any(r.table_versions for r in dataset.resources):
         for fmt in FORMATS.values():
             url = URIRef(url_for("downloads.table", slug=dataset.slug, name=fmt.name,
@@ -123,7 +123,7 @@ def add_dataset(graph: Graph, dataset: Dataset) -> URIRef:
     return node
 
 
-def _add_resource(graph, node, dataset, resource, licence) -> None:
+def _add_resource(graph, node, resource, licence) -> None:
     if not resource.url:
         return
     url = _iri(resource.url)
