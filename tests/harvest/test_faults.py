@@ -11,13 +11,15 @@ import time
 from pathlib import Path
 from urllib.parse import unquote
 
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from connectors import get_connector
 from portal.catalog.models import Dataset, HarvestItem, HarvestRun, Resource, TableVersion
 from portal.harvest import harvest
 from tests.connectors.conftest import RECORDED
-from tests.harvest.conftest import KOSIS_TABLE, count
+from tests.harvest.conftest import KOSIS_TABLE, count, fast
 
 ROOT = Path(__file__).resolve().parents[2]
 POPULATION_SIDO = "202505_202505_주민등록인구및세대현황_월간_시도.csv"
@@ -188,3 +190,37 @@ def test_truncated_catalog_page_fails_the_run_and_withdraws_nothing(portal, seou
     with portal.sessions() as session:
         assert all(d.resources for d in session.scalars(
             select(Dataset).options(selectinload(Dataset.resources))))
+
+
+# --- the network and the source failing while a table is fetched ------------------------------
+
+XML_GATEWAY_ERROR = (RECORDED / "datagokr" / "SERVICE_KEY_IS_NOT_REGISTERED_ERROR.xml"
+                     ).read_bytes()
+SOURCE_ERROR_500 = (RECORDED / "seoul" / "ERROR-500.json").read_bytes()
+
+
+@pytest.mark.parametrize("fault", [
+    {"kind": "timeout"},
+    {"kind": "reset"},
+    {"kind": "status", "status": 500, "body": b"Internal Server Error"},
+    {"kind": "body", "body": SOURCE_ERROR_500},                   # ERROR-500 in a 200 answer
+    {"kind": "body", "body": XML_GATEWAY_ERROR, "content_type": "text/xml"},
+], ids=["timeout", "reset", "http-500", "ERROR-500", "xml-error-body"])
+def test_a_failing_table_fetch_keeps_the_version_records_the_error_and_recovers(
+        portal, server, fault):
+    tables = get_connector("seoul", **fast(server, "seoul", timeout=0.2))
+    harvest(portal, "seoul", tables, only=["OA-15486"])
+    kept = versions(portal, "OA-15486")
+    details = {k: v for k, v in fault.items() if k != "kind"}
+    server.faults.add(fault["kind"], times=10, **details,
+                      when=lambda seen: "/culturalEventInfo/1/" in seen.path)
+    run = harvest(portal, "seoul", tables, only=["OA-15486"])
+    assert (run.status, run.failed) == ("partially_failed", 1)
+    item = only_item(portal, run)
+    assert item.error_code and item.error_message
+    assert versions(portal, "OA-15486") == kept
+
+    server.faults.clear()
+    recovered = harvest(portal, "seoul", tables, only=["OA-15486"])
+    assert (recovered.status, recovered.unchanged) == ("succeeded", 1)
+    assert versions(portal, "OA-15486") == kept
