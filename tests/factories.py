@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
 import pandas as pd
 
@@ -10,6 +11,8 @@ from portal.catalog.profiles import compute_profile
 from portal.catalog.tablestore import TableStore
 
 _numbers = itertools.count(1)
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+CCTV = SAMPLE / "seoul_opendata" / "CCTV_in_Seoul.csv"
 
 
 def make_organisation(session, *, slug=None, name_ko=None, kind="division", parent=None):
@@ -51,3 +54,25 @@ def add_table_version(session, dataset, store: TableStore, frame=None):
     session.add(version)
     session.flush()
     return version
+
+
+def cctv_in_two_versions(portal, slug: str = "cctv"):
+    """The real CCTV file as version 1, and as version 2 the same with 강남구's 소계 2780
+    changed to 9999."""
+    from portal.catalog import datasets
+    from portal.catalog.ingest import ingest_bytes, ingest_file
+    changed = CCTV.read_bytes().decode("utf-8-sig").replace('"강남구","2780"', '"강남구","9999"')
+    with portal.sessions.begin() as session:
+        cctv = datasets.create_dataset(session, slug, title_ko="CCTV")
+        ingest_file(session, portal.store, cctv, CCTV)
+        ingest_bytes(session, portal.store, cctv, changed.encode(), "CCTV_in_Seoul.csv")
+
+
+def add_seoul_cctv(session, store: TableStore, **fields):
+    """The real CCTV table as the dataset `seoul-cctv`, as the page tests know it."""
+    from portal.catalog import datasets
+    from portal.catalog.ingest import ingest_file
+    cctv = datasets.create_dataset(session, "seoul-cctv", title_ko="서울시 자치구 CCTV 설치현황",
+                                   theme="안전", keywords=["CCTV", "방범"], **fields)
+    ingest_file(session, store, cctv, CCTV)
+    return cctv

@@ -62,3 +62,8 @@ def browser(tmp_path):
     driver.implicitly_wait(0)
     yield driver
     driver.quit()
+
+
+def severe_console_errors(browser) -> list[dict]:
+    """The page's console errors (Chromium's SEVERE entries)."""
+    return [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]

@@ -8,10 +8,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from portal.catalog import datasets
-from portal.catalog.ingest import ingest_file
+from tests.browser.conftest import severe_console_errors
+from tests.factories import add_seoul_cctv
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 ARTEFACTS = Path(__file__).resolve().parent / "artefacts"
 CANVASES = ("trend-chart", "district-chart", "map-chart")
 
@@ -20,14 +19,8 @@ CANVASES = ("trend-chart", "district-chart", "map-chart")
 def site(app, seeded, live_server):
     portal = app.extensions["portal"]
     with portal.sessions.begin() as session:
-        cctv = datasets.create_dataset(session, "seoul-cctv", title_ko="서울시 자치구 CCTV 설치현황",
-                                       theme="안전", keywords=["CCTV", "방범"])
-        ingest_file(session, portal.store, cctv, SAMPLE / "seoul_opendata" / "CCTV_in_Seoul.csv")
+        add_seoul_cctv(session, portal.store)
     return live_server
-
-
-def severe_console_errors(browser):
-    return [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
 
 
 def wait_for_charts(browser):

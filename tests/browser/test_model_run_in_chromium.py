@@ -4,6 +4,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.analysis.sample_model import MODEL_ID, SEOUL_FIGURES, gu_frame, sample_model  # noqa: F401
+from tests.browser.conftest import severe_console_errors
 from tests.factories import make_dataset
 
 
@@ -32,5 +33,5 @@ def test_running_from_the_form_draws_the_chart_with_its_data(browser, site):
     canvas = browser.find_element(By.ID, "chart-sums")
     assert canvas.get_attribute("aria-label").startswith("자치구별 합계 막대 차트")
     assert "강동구의 합계는 25,000명입니다." in browser.find_element(By.TAG_NAME, "main").text
-    errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    errors = severe_console_errors(browser)
     assert errors == []

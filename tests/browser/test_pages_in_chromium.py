@@ -1,6 +1,4 @@
 """The home page, search with autocomplete, and a dataset page in a real browser."""
-from pathlib import Path
-
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -8,28 +6,19 @@ from selenium.webdriver.support import expected_conditions as when
 from selenium.webdriver.support.ui import WebDriverWait
 
 from portal import sync
-from portal.catalog import datasets
-from portal.catalog.ingest import ingest_file
-from tests.factories import make_dataset
-
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
+from tests.browser.conftest import severe_console_errors
+from tests.factories import add_seoul_cctv, make_dataset
 
 
 @pytest.fixture
 def site(app, seeded, live_server):
     portal = app.extensions["portal"]
     with portal.sessions.begin() as session:
-        cctv = datasets.create_dataset(session, "seoul-cctv", title_ko="서울시 자치구 CCTV 설치현황",
-                                       theme="안전", keywords=["CCTV", "방범"])
-        ingest_file(session, portal.store, cctv, SAMPLE / "seoul_opendata" / "CCTV_in_Seoul.csv")
+        add_seoul_cctv(session, portal.store)
         make_dataset(session, slug="gangdong-parking", title_ko="강동구 공영주차장 현황",
                      theme="교통", spatial_coverage=["11740"])
     sync.drain(portal.sessions, portal.search)
     return live_server
-
-
-def severe_console_errors(browser):
-    return [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
 
 
 def test_typing_initial_consonants_offers_the_gu_and_searching_shows_hits(browser, site):

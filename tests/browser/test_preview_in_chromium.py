@@ -10,6 +10,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from portal.catalog import datasets
 from portal.catalog.ingest import ingest_file
+from tests.browser.conftest import severe_console_errors
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 CINEMA = SAMPLE / "localdata" / "서울시 영화상영관 인허가 정보.csv"
@@ -50,7 +51,7 @@ def test_paging_shows_the_next_fifty_rows_from_the_server(browser, site, app):
     browser.find_element(By.CSS_SELECTOR, "[data-preview-next]").click()
     WebDriverWait(browser, 10).until(lambda b: "51–100" in status(b))
     assert column_values(browser, "사업장명") == names[50:100]
-    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
+    assert severe_console_errors(browser) == []
     assert "전체 903행" in status(browser)
     assert browser.find_element(By.CSS_SELECTOR, "[data-preview-range]").text == "51–100 / 903행"
 

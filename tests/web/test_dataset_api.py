@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from portal.catalog import datasets
-from portal.catalog.ingest import ingest_bytes, ingest_file
+from portal.catalog.ingest import ingest_file
 from portal.catalog.models import TableVersion
-from tests.factories import make_organisation
+from tests.factories import cctv_in_two_versions, make_organisation
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 CINEMA = SAMPLE / "localdata" / "서울시 영화상영관 인허가 정보.csv"
@@ -160,12 +160,7 @@ def test_a_value_of_the_wrong_type_is_a_400_naming_the_column(client, catalog):
 
 
 def test_an_older_version_is_read_with_version(client, catalog):
-    portal = catalog
-    changed = CCTV.read_bytes().decode("utf-8-sig").replace('"강남구","2780"', '"강남구","9999"')
-    with portal.sessions.begin() as session:
-        cctv = datasets.create_dataset(session, "cctv", title_ko="CCTV")
-        ingest_file(session, portal.store, cctv, CCTV)
-        ingest_bytes(session, portal.store, cctv, changed.encode(), "CCTV_in_Seoul.csv")
+    cctv_in_two_versions(catalog)
     latest = client.get("/api/v1/datasets/cctv/rows?기관명=강남구").get_json()
     first = client.get("/api/v1/datasets/cctv/rows?기관명=강남구&_version=1").get_json()
     assert latest["version"] == 2 and latest["rows"][0]["소계"] == 9999

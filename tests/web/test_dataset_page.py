@@ -14,7 +14,7 @@ from portal.catalog.profiles import compute_profile
 from portal.web import dataset_charts
 from portal.web.filters import (korean_large, large_with_unit, signed_number, signed_percent,
                                 with_unit)
-from tests.factories import make_dataset, make_organisation
+from tests.factories import add_seoul_cctv, make_dataset, make_organisation
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 ADMIN = {"X-Portal-Admin-Token": "test-admin-token"}
@@ -25,9 +25,7 @@ GU7 = ["종로구", "중구", "용산구", "성동구", "광진구", "동대문�
 def site(app, seeded):
     portal = app.extensions["portal"]
     with portal.sessions.begin() as session:
-        cctv = datasets.create_dataset(session, "seoul-cctv", title_ko="서울시 자치구 CCTV 설치현황",
-                                       theme="안전", keywords=["CCTV", "방범"], licence="KOGL-1")
-        ingest_file(session, portal.store, cctv, SAMPLE / "seoul_opendata" / "CCTV_in_Seoul.csv")
+        add_seoul_cctv(session, portal.store, licence="KOGL-1")
         population = datasets.create_dataset(session, "seoul-population",
                                              title_ko="서울시 주민등록인구 (구별)", theme="일반행정")
         ingest_file(session, portal.store, population,

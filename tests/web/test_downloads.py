@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from portal.catalog import datasets
-from portal.catalog.ingest import ingest_bytes, ingest_file
+from portal.catalog.ingest import ingest_file
 from portal.web import downloads
-from tests.factories import make_dataset, make_organisation
+from tests.factories import cctv_in_two_versions, make_dataset, make_organisation
 
 SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
 CINEMA = SAMPLE / "localdata" / "서울시 영화상영관 인허가 정보.csv"
@@ -127,12 +127,7 @@ def test_the_filename_is_the_korean_title_in_rfc5987_form(client, catalog):
 
 
 def test_an_older_version_downloads_with_version(client, catalog):
-    portal = catalog
-    changed = CCTV.read_bytes().decode("utf-8-sig").replace('"강남구","2780"', '"강남구","9999"')
-    with portal.sessions.begin() as session:
-        cctv = datasets.create_dataset(session, "cctv", title_ko="CCTV")
-        ingest_file(session, portal.store, cctv, CCTV)
-        ingest_bytes(session, portal.store, cctv, changed.encode(), "CCTV_in_Seoul.csv")
+    cctv_in_two_versions(catalog)
     latest = download(client, "csv", slug="cctv").get_data().decode("utf-8-sig")
     first = download(client, "csv", slug="cctv", version=1).get_data().decode("utf-8-sig")
     assert '"강남구",9999' in latest and '"강남구",2780' in first
