@@ -1,5 +1,6 @@
 """The gu a point lies in, for tables that locate their rows by coordinates only (a list of
-Wi-Fi spots with 위도/경도, licences with EPSG:5174 X/Y) and name no gu.
+Wi-Fi spots with 위도/경도; licences' EPSG:5174 X/Y once `connectors.coords.tm_to_wgs84`
+has converted them) and name no gu.
 
 The polygons are the 425 행정동 of `sample_data/boundaries/seoul-hangjeongdong.geojson`
 (MOIS codes in `adm_cd2`; the first five digits are the gu's MOIS code). The dong file is
@@ -16,10 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import shapely
-from pyproj import Transformer
 
 from models_std.semantics.districts import MOIS, district_by_code
-from models_std.semantics.vocabulary import TM_EPSG, WGS84_EPSG
 
 BOUNDARY_FILE = (Path(__file__).resolve().parents[2] / "sample_data" / "boundaries"
                  / "seoul-hangjeongdong.geojson")
@@ -37,11 +36,6 @@ def _dongs() -> tuple[list, np.ndarray, np.ndarray]:
         district = district_by_code(str(feature["properties"]["adm_cd2"])[:5], MOIS)
         names.append(district.name_ko if district else None)
     return polygons, shapely.bounds(polygons), np.array(names, dtype=object)
-
-
-@lru_cache(maxsize=1)
-def _from_tm() -> Transformer:
-    return Transformer.from_crs(TM_EPSG, WGS84_EPSG, always_xy=True)
 
 
 def gu_of_points(lon, lat) -> np.ndarray:
@@ -80,10 +74,3 @@ def _locate(lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
         inside = shapely.contains_xy(polygons[i], sorted_lon[candidates], sorted_lat[candidates])
         dong[order[candidates[inside]]] = i
     return np.where(dong >= 0, names[np.maximum(dong, 0)], None)
-
-
-def gu_of_tm_points(x, y) -> np.ndarray:
-    """As gu_of_points, for X/Y in metres on EPSG:5174 (LOCALDATA)."""
-    lon, lat = _from_tm().transform(np.asarray(x, dtype="float64"),
-                                    np.asarray(y, dtype="float64"))
-    return gu_of_points(lon, lat)

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from pandas.api import types as ptypes
 
+from connectors.coords import tm_to_wgs84
 from models_std import semantics as sem
 from models_std.semantics import places, vocabulary
 from portal.catalog.profile_columns import column_statistics, dictionary_encoded
@@ -174,16 +175,18 @@ def _gu_of_points(frame: pd.DataFrame, tags: list[sem.ColumnTag]):
     table that names no gu: point data is counted per gu like any other."""
     first = {tag.tag: tag.name for tag in reversed(tags)}
     if sem.LAT in first and sem.LON in first:
-        columns, locate = (first[sem.LON], first[sem.LAT]), places.gu_of_points
+        columns = (first[sem.LON], first[sem.LAT])
+        lon, lat = (_coordinate(frame[c]) for c in columns)
     elif sem.X in first and sem.Y in first:
-        columns, locate = (first[sem.X], first[sem.Y]), places.gu_of_tm_points
+        columns = (first[sem.X], first[sem.Y])
+        lon, lat = (series.to_numpy() for series in
+                    tm_to_wgs84(*(_coordinate(frame[c]) for c in columns)))
     else:
         return None, None
-    x, y = (_coordinate(frame[c]) for c in columns)
-    names = pd.Series(locate(x, y), dtype=object)
+    names = pd.Series(places.gu_of_points(lon, lat), dtype=object)
     # A national table (festivals, markets of all Korea) is not a Seoul table because some
     # of its points are in Seoul: most positioned rows must be.
-    if names.notna().sum() < SEOUL_POINT_SHARE * (np.isfinite(x) & np.isfinite(y)).sum():
+    if names.notna().sum() < SEOUL_POINT_SHARE * (np.isfinite(lon) & np.isfinite(lat)).sum():
         return None, None
     position = {name: i for i, name in enumerate(sem.GU_NAMES)}
     gu = Grouping(names.map(position).fillna(-1).to_numpy(dtype="int64"), list(sem.GU_NAMES))

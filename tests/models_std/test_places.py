@@ -5,6 +5,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from connectors.coords import tm_to_wgs84
 from models_std.semantics import places
 from portal.catalog.cleaning import clean_table
 from portal.catalog.reading import read_table
@@ -19,7 +20,8 @@ def read(relative: str) -> pd.DataFrame:
 
 def test_licence_points_in_epsg_5174_fall_in_the_gu_of_their_address():
     cinemas = read("localdata/서울시 영화상영관 인허가 정보.csv")
-    located = pd.Series(places.gu_of_tm_points(cinemas["좌표정보(X)"], cinemas["좌표정보(Y)"]))
+    lon, lat = tm_to_wgs84(cinemas["좌표정보(X)"], cinemas["좌표정보(Y)"])
+    located = pd.Series(places.gu_of_points(lon, lat))
     address_gu = cinemas["지번주소"].astype(str).str.extract(r"서울특별시 (\S+구)")[0]
     has_position = cinemas["좌표정보(X)"].notna().to_numpy()
     assert located[~has_position].isna().all()
