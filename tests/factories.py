@@ -13,6 +13,7 @@ from portal.catalog.tablestore import TableStore
 _numbers = itertools.count(1)
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 CCTV = SAMPLE / "seoul_opendata" / "CCTV_in_Seoul.csv"
+CINEMA = SAMPLE / "localdata" / "서울시 영화상영관 인허가 정보.csv"
 
 
 def make_organisation(session, *, slug=None, name_ko=None, kind="division", parent=None):
@@ -76,3 +77,18 @@ def add_seoul_cctv(session, store: TableStore, **fields):
                                    theme="안전", keywords=["CCTV", "방범"], **fields)
     ingest_file(session, store, cctv, CCTV)
     return cctv
+
+
+def add_cinema_and_internal_cctv(portal):
+    """The real cinema licences as public `cinema`, and the CCTV table as `secret-cctv`,
+    internal to a division (for the API and download tests' visibility checks)."""
+    from portal.catalog import datasets
+    from portal.catalog.ingest import ingest_file
+    with portal.sessions.begin() as session:
+        cinema = datasets.create_dataset(session, "cinema", title_ko="서울시 영화상영관 인허가 정보",
+                                         theme="문화/관광")
+        ingest_file(session, portal.store, cinema, CINEMA)
+        division = make_organisation(session, slug="cctv-team", name_ko="안전총괄과")
+        secret = datasets.create_dataset(session, "secret-cctv", title_ko="CCTV 내부 검토",
+                                         visibility="internal", owner_org_id=division.id)
+        ingest_file(session, portal.store, secret, CCTV)

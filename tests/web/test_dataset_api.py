@@ -3,33 +3,20 @@ on a real LOCALDATA table ingested through the one ingest path."""
 import ast
 import html
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from portal.catalog import datasets
-from portal.catalog.ingest import ingest_file
 from portal.catalog.models import TableVersion
-from tests.factories import cctv_in_two_versions, make_organisation
+from tests.factories import add_cinema_and_internal_cctv, cctv_in_two_versions
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
-CINEMA = SAMPLE / "localdata" / "서울시 영화상영관 인허가 정보.csv"
-CCTV = SAMPLE / "seoul_opendata" / "CCTV_in_Seoul.csv"
 ADMIN = {"X-Portal-Admin-Token": "test-admin-token"}
 
 
 @pytest.fixture
 def catalog(app, seeded):
     portal = app.extensions["portal"]
-    with portal.sessions.begin() as session:
-        cinema = datasets.create_dataset(session, "cinema", title_ko="서울시 영화상영관 인허가 정보",
-                                         theme="문화/관광")
-        ingest_file(session, portal.store, cinema, CINEMA)
-        division = make_organisation(session, slug="cctv-team", name_ko="안전총괄과")
-        secret = datasets.create_dataset(session, "secret-cctv", title_ko="CCTV 내부 검토",
-                                         visibility="internal", owner_org_id=division.id)
-        ingest_file(session, portal.store, secret, CCTV)
+    add_cinema_and_internal_cctv(portal)
     return portal
 
 

@@ -1,21 +1,15 @@
 """Downloads of a table version: CSV (UTF-8 with BOM, CP949), XLSX, JSON, JSON Lines."""
 import io
 import json
-from pathlib import Path
 from urllib.parse import quote
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from portal.catalog import datasets
-from portal.catalog.ingest import ingest_file
 from portal.web import downloads
-from tests.factories import cctv_in_two_versions, make_dataset, make_organisation
+from tests.factories import add_cinema_and_internal_cctv, cctv_in_two_versions, make_dataset
 
-SAMPLE = Path(__file__).resolve().parents[2] / "sample_data"
-CINEMA = SAMPLE / "localdata" / "서울시 영화상영관 인허가 정보.csv"
-CCTV = SAMPLE / "seoul_opendata" / "CCTV_in_Seoul.csv"
 ADMIN = {"X-Portal-Admin-Token": "test-admin-token"}
 TITLE = "서울시 영화상영관 인허가 정보"
 
@@ -23,13 +17,7 @@ TITLE = "서울시 영화상영관 인허가 정보"
 @pytest.fixture
 def catalog(app, seeded):
     portal = app.extensions["portal"]
-    with portal.sessions.begin() as session:
-        cinema = datasets.create_dataset(session, "cinema", title_ko=TITLE)
-        ingest_file(session, portal.store, cinema, CINEMA)
-        division = make_organisation(session, slug="cctv-team", name_ko="안전총괄과")
-        secret = datasets.create_dataset(session, "secret-cctv", title_ko="CCTV 내부 검토",
-                                         visibility="internal", owner_org_id=division.id)
-        ingest_file(session, portal.store, secret, CCTV)
+    add_cinema_and_internal_cctv(portal)
     return portal
 
 
