@@ -212,3 +212,10 @@ def test_comparing_with_an_invisible_run_is_a_404(client, catalog):
     assert client.get(f"/models/{MODEL_ID}/compare?a={public}&b={internal}").status_code == 404
     choose = client.get(f"/models/{MODEL_ID}/compare?a={public}").get_data(as_text=True)
     assert "비교하려면 실행 기록이 두 개 이상" in choose
+
+
+def test_the_page_of_a_generated_dataset_says_it_is_not_real_data(client, catalog):
+    generated = client.get("/datasets/demo-cases").get_data(as_text=True)
+    real = client.get("/datasets/population").get_data(as_text=True)
+    assert "생성된 예시 데이터" in generated and "실제 통계가 아닙니다" in generated
+    assert "실제 통계가 아닙니다" not in real
